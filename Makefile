@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint unit clean
+
+# Reinstall only when the dependencies change.
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/flask --app portal db upgrade
+	$(BIN)/flask --app portal seed-demo --if-empty
+	$(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+unit: $(INSTALLED)
+	$(BIN)/pytest
+
+test: lint unit
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

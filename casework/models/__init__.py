@@ -1,0 +1,38 @@
+"""Every casework table, importable from one place (Alembic reads Base.metadata)."""
+
+from casework.models.base import Base, utcnow
+from casework.models.cases import (
+    Application,
+    Case,
+    CaseEvent,
+    CaseKind,
+    Channel,
+    Grievance,
+    Referral,
+)
+from casework.models.directory import Agency, Office, Service, ServiceText, service_offices
+from casework.models.people import Citizen, Role, StaffUser
+from casework.models.records import AuditLog, MessageStatus, OutboundMessage
+
+__all__ = [
+    "Agency",
+    "Application",
+    "AuditLog",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "CaseKind",
+    "Channel",
+    "Citizen",
+    "Grievance",
+    "MessageStatus",
+    "Office",
+    "OutboundMessage",
+    "Referral",
+    "Role",
+    "Service",
+    "ServiceText",
+    "StaffUser",
+    "service_offices",
+    "utcnow",
+]

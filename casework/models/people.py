@@ -1,0 +1,54 @@
+"""Who the system knows: citizens (by phone) and staff (by username, in an agency)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.models.base import Base, Timestamped
+
+if TYPE_CHECKING:
+    from casework.models.directory import Agency
+
+
+class Citizen(Timestamped, Base):
+    __tablename__ = "citizens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # E.164; nullable because retention anonymises old records and keeps the statistics.
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    national_id: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    sms_consent: Mapped[bool] = mapped_column(default=False)
+    sms_consent_at: Mapped[dt.datetime | None]
+    # Set by an inbound STOP: only messages about the citizen's own open cases still go.
+    sms_opted_out: Mapped[bool] = mapped_column(default=False)
+
+
+class Role(enum.StrEnum):
+    TRIAGE_OFFICER = "triage_officer"
+    CASE_OFFICER = "case_officer"
+    SUPERVISOR = "supervisor"
+    ADMINISTRATOR = "administrator"
+
+
+class StaffUser(Timestamped, Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+
+    agency: Mapped[Agency] = relationship()

@@ -1,0 +1,69 @@
+"""What the system keeps about its own actions: the audit log and the SMS outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.models.base import Base, Timestamped, utcnow
+
+
+class AuditLog(Base):
+    """Every staff read and write of a citizen's record, and every write by anyone.
+
+    It holds ids and action names only: no phone numbers, ID numbers or free text, so the
+    audit trail itself never becomes a second copy of the sensitive data.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    actor_citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class MessageStatus(enum.StrEnum):
+    """Life of an outbox row; the relay (notifications) moves it along."""
+
+    QUEUED = "queued"  # committed with the change that caused it, waiting for the relay
+    SENDING = "sending"  # claimed by a relay
+    SENT = "sent"  # the gateway accepted it
+    DELIVERED = "delivered"  # the network confirmed delivery
+    FAILED = "failed"  # permanent failure, or retries ran out; see failure_reason
+    EXPIRED = "expired"  # not sent within its window
+
+
+class OutboundMessage(Timestamped, Base):
+    """An SMS waiting to be sent, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (Index("ix_outbound_messages_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # E.164. Cleared once sent for anonymous grievances, so the case keeps no phone number.
+    to: Mapped[str | None] = mapped_column(String(16))
+    template: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    language: Mapped[str] = mapped_column(String(8))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"))
+    status: Mapped[str] = mapped_column(String(16), default=MessageStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    gateway_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    cost: Mapped[str | None] = mapped_column(String(32))
+    parts: Mapped[int | None]
+    encoding: Mapped[str | None] = mapped_column(String(8))
+    failure_reason: Mapped[str | None] = mapped_column(Text)

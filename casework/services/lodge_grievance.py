@@ -1,0 +1,116 @@
+"""A citizen's complaint enters the triage queue."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from casework.actors import Actor
+from casework.citizens import find_or_register_citizen
+from casework.database import Database
+from casework.errors import N_, InvalidInput
+from casework.grievance_categories import BY_CODE
+from casework.models import Agency, Grievance, Office, utcnow
+from casework.passwords import hash_secret
+from casework.phones import normalise_phone
+from casework.recording import audit, insert_case, queue_sms, record_event
+from casework.workflows import GRIEVANCE
+from casework.working_days import add_working_days
+
+DESCRIPTION_MAX = 2000
+ACKNOWLEDGE_WITHIN_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class LodgedGrievance:
+    grievance: Grievance
+    # Only for anonymous grievances: shown once on screen and sent once by SMS.
+    pin: str | None
+
+
+def lodge_grievance(
+    db: Database,
+    *,
+    phone: str,
+    category: str,
+    description: str,
+    channel: str,
+    language: str,
+    country: str,
+    office_id: int | None = None,
+    district: str | None = None,
+    anonymous: bool = False,
+    name: str | None = None,
+) -> LodgedGrievance:
+    """Record a grievance, confirm it by SMS, and put it in the intake agency's queue.
+
+    An anonymous grievance is linked to no citizen; its reference and a 4-digit PIN go to
+    `phone` in one SMS, and the relay forgets the number once that SMS is sent.
+    """
+    if category not in BY_CODE:
+        raise InvalidInput("category", N_("Choose what your complaint is about"))
+    text = (description or "").strip()
+    if not text:
+        raise InvalidInput("description", N_("Describe what happened"))
+    if len(text) > DESCRIPTION_MAX:
+        raise InvalidInput(
+            "description",
+            N_("Your description must be %(limit)s characters or fewer"),
+            limit=DESCRIPTION_MAX,
+        )
+    e164 = normalise_phone(phone, "ZZ", mobile_only=False)
+    pin = f"{secrets.randbelow(10_000):04d}" if anonymous else None
+
+    with db.transaction() as session:
+        office = session.get(Office, office_id) if office_id is not None else None
+        if office_id is not None and office is None:
+            raise InvalidInput("office", N_("Choose an office from the list"))
+        if office is None and not (district or "").strip():
+            raise InvalidInput("district", N_("Choose your office or district"))
+        agency_id = office.agency_id if office else _intake_agency_id(session)
+        citizen = None
+        if not anonymous:
+            citizen = find_or_register_citizen(
+                session, e164, language=language, country=country, name=name
+            )
+        now = utcnow()
+        grievance = Grievance(
+            kind=GRIEVANCE.kind,
+            status=GRIEVANCE.initial,
+            citizen=citizen,
+            agency_id=agency_id,
+            channel=channel,
+            language=language,
+            category=category,
+            description=text,
+            office=office,
+            district=office.district if office else district.strip(),  # type: ignore[union-attr]
+            anonymous=anonymous,
+            pin_hash=hash_secret(pin) if pin else None,
+            priority="urgent" if BY_CODE[category].sensitive else "normal",
+            due_at=add_working_days(now, ACKNOWLEDGE_WITHIN_WORKING_DAYS),
+        )
+        insert_case(session, grievance)
+        actor = Actor.citizen(citizen.id if citizen else None, channel)
+        event = record_event(
+            session, grievance, actor, "created", public=True, to_status=GRIEVANCE.initial
+        )
+        audit(session, actor, "grievance.lodged", case=grievance, detail={"category": category})
+        queue_sms(
+            session,
+            grievance,
+            event,
+            "grievance_lodged_anonymous" if anonymous else GRIEVANCE.created_template,
+            to=e164,
+            params={"pin": pin} if pin else None,
+        )
+    return LodgedGrievance(grievance, pin)
+
+
+def _intake_agency_id(session) -> int:  # type: ignore[no-untyped-def]
+    agency_id = session.scalar(select(Agency.id).where(Agency.intake).order_by(Agency.id))
+    if agency_id is None:
+        raise RuntimeError("no agency is marked as the grievance intake (Agency.intake)")
+    return agency_id

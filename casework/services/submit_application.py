@@ -1,0 +1,84 @@
+"""A citizen applies for a service from the directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.actors import Actor
+from casework.application_fields import validate_answers
+from casework.citizens import find_or_register_citizen
+from casework.database import Database
+from casework.errors import N_, InvalidInput, NotPermitted
+from casework.models import Application, Channel, Service, utcnow
+from casework.recording import audit, insert_case, queue_sms, record_event
+from casework.workflows import APPLICATION
+from casework.working_days import add_working_days
+
+# Officers and the API apply on a citizen's behalf for any service.
+_ALWAYS_OPEN = {Channel.ASSISTED.value, Channel.API.value}
+
+
+def submit_application(
+    db: Database,
+    *,
+    phone: str,
+    service_id: int,
+    answers: dict[str, Any],
+    channel: str,
+    language: str,
+    name: str | None = None,
+    national_id: str | None = None,
+) -> Application:
+    """Check the answers against the service's form, record the application, confirm by SMS.
+
+    The due date is the service level, in working days from now.
+    """
+    with db.transaction() as session:
+        service = session.get(Service, service_id)
+        if service is None or not service.active:
+            raise InvalidInput("service", N_("Choose a service from the list"))
+        if channel not in service.channels and channel not in _ALWAYS_OPEN:
+            raise NotPermitted(N_("You cannot apply for this service here"))
+        country = service.agency.country
+        clean = validate_answers(
+            service.application_fields, answers, channel=channel, country=country
+        )
+        citizen = find_or_register_citizen(
+            session,
+            phone,
+            language=language,
+            country=country,
+            name=name,
+            national_id=national_id,
+        )
+        application = Application(
+            kind=APPLICATION.kind,
+            status=APPLICATION.initial,
+            citizen=citizen,
+            agency_id=service.agency_id,
+            channel=channel,
+            language=language,
+            service=service,
+            answers=clean,
+            due_at=add_working_days(utcnow(), service.service_level_days),
+        )
+        insert_case(session, application)
+        actor = Actor.citizen(citizen.id, channel)
+        event = record_event(
+            session, application, actor, "created", public=True, to_status=APPLICATION.initial
+        )
+        audit(
+            session,
+            actor,
+            "application.submitted",
+            case=application,
+            detail={"service": service.code},
+        )
+        queue_sms(
+            session,
+            application,
+            event,
+            APPLICATION.created_template,
+            params={"service": service.text(citizen.language).short_name},
+        )
+    return application

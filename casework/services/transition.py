@@ -1,0 +1,73 @@
+"""Moving a case along its workflow, the only way a status ever changes."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from casework.actors import Actor
+from casework.database import Database
+from casework.errors import N_, InvalidInput, NotPermitted, TransitionNotAllowed
+from casework.models import Case, CaseEvent, Grievance, utcnow
+from casework.recording import audit, queue_sms, record_event
+from casework.services.case_lookup import case_for_update
+from casework.workflows import WORKFLOWS
+
+REASON_MAX = 2000
+
+
+def transition(
+    db: Database, case_id: int, target: str, actor: Actor, *, reason: str | None = None
+) -> CaseEvent:
+    """Change the case's status to `target` if its workflow allows it for `actor`'s role.
+
+    The status, a timeline event (public when the citizen is told), an audit row and the
+    citizen's SMS commit together. Raises TransitionNotAllowed, NotPermitted or
+    InvalidInput (a reason is missing) before anything is written.
+    """
+    with db.transaction() as session:
+        case = case_for_update(session, case_id, actor)
+        return apply_transition(session, case, target, actor, reason=reason)
+
+
+def apply_transition(
+    session: Session, case: Case, target: str, actor: Actor, *, reason: str | None = None
+) -> CaseEvent:
+    """`transition` inside a transaction the caller already holds (used by `assign`)."""
+    workflow = WORKFLOWS[case.kind]
+    step = workflow.find(case.status, target)
+    if step is None:
+        raise TransitionNotAllowed(
+            N_("A case that is %(status)s cannot become %(target)s"),
+            status=case.status,
+            target=target,
+        )
+    if actor.role not in step.roles:
+        raise NotPermitted(N_("Your role cannot make this change"))
+    reason = (reason or "").strip() or None
+    if step.reason_required and not reason:
+        raise InvalidInput("reason", N_("Give a reason for this change"))
+    if reason and len(reason) > REASON_MAX:
+        raise InvalidInput(
+            "reason", N_("The reason must be %(limit)s characters or fewer"), limit=REASON_MAX
+        )
+
+    source = case.status
+    case.status = target
+    now = utcnow()
+    case.closed_at = None if workflow.is_open(target) else now
+    if isinstance(case, Grievance) and target == "acknowledged":
+        case.acknowledged_at = now
+    event = record_event(
+        session,
+        case,
+        actor,
+        "status_changed",
+        public=step.template is not None,
+        from_status=source,
+        to_status=target,
+        body=reason,
+    )
+    audit(session, actor, "case.transition", case=case, detail={"from": source, "to": target})
+    if step.template:
+        queue_sms(session, case, event, step.template)
+    return event

@@ -1,0 +1,29 @@
+"""The Flask application: the one place where channels and casework are put together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from casework.database import Database
+from portal import cli, health, languages
+from portal.citizen import home
+from portal.config import load_config
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    # Tests give each app an instance folder of its own (its SQLite file, its secret key).
+    instance_path = (test_config or {}).get("INSTANCE_PATH")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    app.extensions["casework.db"] = Database(app.config["DATABASE_URL"])
+    languages.init_app(app)
+    health.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(home.blueprint)
+    return app

@@ -1,0 +1,91 @@
+"""Configuration from the environment (see the table in README.md).
+
+Every setting has an embedded default so a fresh machine runs with no configuration;
+`PORTAL_ENV=production` turns the settings that must not be defaulted into errors.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+SUPPORTED_LANGUAGES = ("en", "af", "zu", "xh", "st", "sw")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    def get(name: str, default: str | None = None) -> str | None:
+        value = environ.get(name, "").strip()
+        return value or default
+
+    production = get("PORTAL_ENV", "development") == "production"
+    languages = _languages(get("PORTAL_LANGUAGES", ",".join(SUPPORTED_LANGUAGES)))
+    config: dict[str, Any] = {
+        "PORTAL_ENV": "production" if production else "development",
+        "DATABASE_URL": database_url(
+            get("DATABASE_URL", f"sqlite:///{Path(instance_path) / 'thusa.sqlite3'}")
+        ),
+        "REDIS_URL": get("REDIS_URL"),
+        "PORTAL_LANGUAGES": languages,
+        "PORTAL_DEFAULT_LANGUAGE": languages[0],
+        "PORTAL_COUNTRY": (get("PORTAL_COUNTRY", "ZA") or "ZA").upper(),
+        # What citizens dial; shown on pages and SMS so people without data can use Thusa.
+        "USSD_CODE": get("USSD_CODE", "*120*3210#"),
+        "AT_USERNAME": get("AT_USERNAME"),
+        "AT_API_KEY": get("AT_API_KEY"),
+        "AT_SENDER_ID": get("AT_SENDER_ID"),
+        "AT_API_URL": get("AT_API_URL"),
+        "AT_CALLBACK_TOKEN": get("AT_CALLBACK_TOKEN"),
+    }
+    secret_key = get("SECRET_KEY")
+    if production:
+        missing = [
+            name for name in ("SECRET_KEY", "AT_CALLBACK_TOKEN", "DATABASE_URL") if not get(name)
+        ]
+        if missing:
+            raise ConfigError(
+                f"PORTAL_ENV=production needs {', '.join(missing)} set in the environment"
+            )
+    config["SECRET_KEY"] = secret_key or _instance_secret_key(Path(instance_path))
+    return config
+
+
+def database_url(url: str) -> str:
+    """Point bare PostgreSQL URLs (as hosting providers hand them out) at psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _languages(value: str | None) -> list[str]:
+    languages = [code.strip() for code in (value or "").split(",") if code.strip()]
+    unknown = [code for code in languages if code not in SUPPORTED_LANGUAGES]
+    if not languages or unknown:
+        raise ConfigError(
+            f"PORTAL_LANGUAGES must list codes from {','.join(SUPPORTED_LANGUAGES)}; got {value!r}"
+        )
+    return languages
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """A key generated once and kept in the instance folder, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two workers starting together must not each write a different key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,44 @@
+"""`GET /healthz`: whether this process can reach what it needs, for load balancers and on-call."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, jsonify
+from flask.typing import ResponseReturnValue
+
+from portal.services import get_db, get_redis
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("health", __name__)
+
+
+@blueprint.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    checks = {"database": _check(_ping_database)}
+    redis_client = get_redis()
+    if redis_client is not None:
+        checks["redis"] = _check(redis_client.ping)
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    response = jsonify(body)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _ping_database() -> None:
+    get_db().ping()
+
+
+def _check(probe) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    try:
+        probe()
+    except Exception as error:  # any failure means "not healthy"; the kind is the clue
+        log.warning("health check failed: %s", type(error).__name__)
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)

@@ -1,0 +1,33 @@
+"""Which language a page speaks: the citizen's choice cookie, then the browser's
+Accept-Language, then the deployment default (the first of PORTAL_LANGUAGES).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, get_locale
+
+LANGUAGE_COOKIE = "lang"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+babel = Babel()
+
+
+def select_language() -> str:
+    offered = current_app.config["PORTAL_LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in offered:
+        return chosen
+    return request.accept_languages.best_match(offered) or offered[0]
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=select_language)
+
+    @app.context_processor
+    def page_context() -> dict[str, object]:
+        # `lang` on <html> must name the language the page is actually in.
+        return {"page_language": str(get_locale()), "ussd_code": app.config["USSD_CODE"]}
