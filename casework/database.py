@@ -7,7 +7,7 @@ at all. Channels never hold a session of their own; they read through `db.read()
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -45,6 +45,10 @@ class Database:
         leaves what it loaded readable (but detached) for the caller."""
         with self._sessions() as session:
             yield session
+
+    def listen(self, identifier: str, fn: Callable[..., Any]) -> None:
+        """Subscribe to a session event of every write transaction (e.g. "after_commit")."""
+        event.listen(self._write_sessions, identifier, fn)
 
     def ping(self) -> None:
         """Raise unless the database answers a trivial query."""

@@ -1,0 +1,1 @@
+"""SMS out (outbox relay, gateways, templates) and in (keywords, delivery reports)."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import redis
 from flask import Flask
 
 from casework.database import Database
-from portal import cli, health, languages
+from notifications import app_setup as notifications_app
+from notifications import webhooks as notifications_webhooks
+from portal import callback_token, cli, health, languages
 from portal.citizen import home
 from portal.config import load_config
 
@@ -22,8 +25,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
 
     app.extensions["casework.db"] = Database(app.config["DATABASE_URL"])
+    if app.config["REDIS_URL"]:
+        # Short timeouts: a Redis that stopped answering must fail fast, not hang requests.
+        app.extensions["redis"] = redis.Redis.from_url(
+            app.config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1
+        )
     languages.init_app(app)
     health.init_app(app)
     cli.init_app(app)
+    notifications_app.init_app(app)
+    callback_token.protect(app, notifications_webhooks.blueprint.name)
     app.register_blueprint(home.blueprint)
     return app

@@ -42,6 +42,17 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
         "AT_SENDER_ID": get("AT_SENDER_ID"),
         "AT_API_URL": get("AT_API_URL"),
         "AT_CALLBACK_TOKEN": get("AT_CALLBACK_TOKEN"),
+        "SMS_RATE_PER_SECOND": _number("SMS_RATE_PER_SECOND", get("SMS_RATE_PER_SECOND", "10")),
+        "SMS_RETRY_WINDOW_HOURS": _number(
+            "SMS_RETRY_WINDOW_HOURS", get("SMS_RETRY_WINDOW_HOURS", "24")
+        ),
+        "SMS_POLL_SECONDS": _number("SMS_POLL_SECONDS", get("SMS_POLL_SECONDS", "5")),
+        "SMS_SEND_TIMEOUT": _number("SMS_SEND_TIMEOUT", get("SMS_SEND_TIMEOUT", "10")),
+        # A relay's hold on the messages it claimed; after it, a dead relay's claims expire.
+        "SMS_LEASE_SECONDS": _number("SMS_LEASE_SECONDS", get("SMS_LEASE_SECONDS", "300")),
+        # `make run` sends SMS from a thread of the dev server; production runs
+        # `flask --app portal notifications relay` as a process of its own.
+        "SMS_RELAY_THREAD": get("SMS_RELAY_THREAD", "false") in ("1", "true", "yes"),
     }
     secret_key = get("SECRET_KEY")
     if production:
@@ -62,6 +73,16 @@ def database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _number(name: str, value: str | None) -> float:
+    try:
+        number = float(value or "")
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ConfigError(f"{name} must be a positive number; got {value!r}")
+    return number
 
 
 def _languages(value: str | None) -> list[str]:

@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
 
+from casework.outbox import gateway_pause
 from portal.services import get_db, get_redis
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,19 @@ def healthz() -> ResponseReturnValue:
     if redis_client is not None:
         checks["redis"] = _check(redis_client.ping)
     healthy = all(check["ok"] for check in checks.values())
-    body = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    body: dict[str, object] = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    if healthy:
+        # Paused SMS is reported but keeps the answer 200: pulling every web worker out of
+        # the load balancer because the SMS balance ran out would make things worse.
+        pause = gateway_pause(get_db())
+        if pause is not None:
+            body["status"] = "degraded"
+            body["sms"] = {
+                "paused": True,
+                "reason": pause.reason,
+                "since": pause.since.isoformat(),
+                "retry_at": pause.paused_until.isoformat(),
+            }
     response = jsonify(body)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"

@@ -14,12 +14,4 @@ def get_db() -> Database:
 
 def get_redis() -> redis.Redis | None:
     """The Redis client, or None when REDIS_URL is unset (single-process stores)."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        return None
-    client = current_app.extensions.get("redis")
-    if client is None:
-        # Short timeouts: a Redis that stopped answering must fail a check fast, not hang it.
-        client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-        current_app.extensions["redis"] = client
-    return client
+    return current_app.extensions.get("redis")

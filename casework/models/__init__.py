@@ -12,7 +12,13 @@ from casework.models.cases import (
 )
 from casework.models.directory import Agency, Office, Service, ServiceText, service_offices
 from casework.models.people import Citizen, Role, StaffUser
-from casework.models.records import AuditLog, MessageStatus, OutboundMessage
+from casework.models.records import (
+    AuditLog,
+    GatewayPause,
+    InboundMessage,
+    MessageStatus,
+    OutboundMessage,
+)
 
 __all__ = [
     "Agency",
@@ -24,7 +30,9 @@ __all__ = [
     "CaseKind",
     "Channel",
     "Citizen",
+    "GatewayPause",
     "Grievance",
+    "InboundMessage",
     "MessageStatus",
     "Office",
     "OutboundMessage",

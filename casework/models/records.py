@@ -61,9 +61,44 @@ class OutboundMessage(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default=MessageStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A relay holds the row until then; a relay that died lets it go back to the queue.
+    claimed_until: Mapped[dt.datetime | None]
     sent_at: Mapped[dt.datetime | None]
+    delivered_at: Mapped[dt.datetime | None]
     gateway_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
     cost: Mapped[str | None] = mapped_column(String(32))
     parts: Mapped[int | None]
     encoding: Mapped[str | None] = mapped_column(String(8))
     failure_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class InboundMessage(Base):
+    """An SMS a citizen sent us, kept for staff. `gateway_id` makes receiving idempotent."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway_id: Mapped[str] = mapped_column(String(64), unique=True)
+    sender: Mapped[str | None] = mapped_column(String(16), index=True)
+    to: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    link_id: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # What it was understood as: status, help, stop, start, lang, or other (for staff).
+    command: Mapped[str] = mapped_column(String(16))
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id"))
+
+
+class GatewayPause(Base):
+    """Sending is paused for a reason no retry can fix (no balance, a rejected sender id).
+
+    Kept in the database so every relay stops, and /healthz in any web process can say so.
+    """
+
+    __tablename__ = "gateway_pauses"
+
+    gateway: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    paused_until: Mapped[dt.datetime]
+    since: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,33 @@
+"""Where the gettext catalogs live, and loading them without a web framework.
+
+Every channel translates with the same catalogs (translations/<lang>/LC_MESSAGES), so an
+SMS, a USSD screen and a web page say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS_DIR = Path(
+    os.environ.get("THUSA_TRANSLATIONS", Path(__file__).resolve().parent.parent / "translations")
+)
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The catalog for `language`; English (the message ids themselves) when there is none."""
+    if language == "en":
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS_DIR), [language], domain="messages")
+
+
+def languages_with_catalogs() -> list[str]:
+    """English, plus every language whose compiled catalog is present."""
+    found = sorted(
+        path.parent.parent.name for path in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.mo")
+    )
+    return ["en", *[language for language in found if language != "en"]]

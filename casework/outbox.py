@@ -1,0 +1,244 @@
+"""The SMS outbox's bookkeeping, for the relay (notifications.relay) and webhooks.
+
+Casework writes a queued OutboundMessage with every change; this module moves it along:
+claimed (sending), sent, delivered, failed or expired. At-least-once: a row a relay
+claimed but never finished goes back to the queue when the claim runs out, so a relay
+killed half-way loses nothing (the one message it was sending may go twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+
+from casework.database import Database
+from casework.models import Case, Citizen, GatewayPause, MessageStatus, OutboundMessage, utcnow
+
+QUEUED, SENDING, SENT = MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT
+DELIVERED, FAILED, EXPIRED = MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.EXPIRED
+FINAL = (DELIVERED.value, FAILED.value, EXPIRED.value)
+
+
+@dataclass(frozen=True)
+class ClaimedMessage:
+    id: int
+    to: str | None
+    template: str
+    params: dict[str, Any]
+    language: str
+    attempts: int
+    created_at: dt.datetime
+    # The recipient sent STOP: only messages about their own cases may still go.
+    opted_out: bool
+    about_own_case: bool
+
+
+def claim_due_messages(db: Database, limit: int, lease: dt.timedelta) -> list[ClaimedMessage]:
+    """Claim up to `limit` due messages for this relay, oldest first.
+
+    Due: queued with `next_attempt_at` passed, or left `sending` by a relay whose claim
+    ran out. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets relays claim side by side without
+    waiting for or doubling each other; on SQLite the write lock serialises them.
+    """
+    now = utcnow()
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(OutboundMessage)
+            .where(
+                or_(
+                    and_(
+                        OutboundMessage.status == QUEUED.value,
+                        OutboundMessage.next_attempt_at <= now,
+                    ),
+                    and_(
+                        OutboundMessage.status == SENDING.value,
+                        OutboundMessage.claimed_until < now,
+                    ),
+                )
+            )
+            .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            row.status = SENDING.value
+            row.claimed_until = now + lease
+        return _describe(session, rows)
+
+
+def _describe(session: Any, rows: Sequence[OutboundMessage]) -> list[ClaimedMessage]:
+    """What the relay needs to know of each row, in two queries for the whole batch."""
+    phones = {row.to for row in rows if row.to}
+    citizens = {
+        citizen.phone: citizen
+        for citizen in session.scalars(select(Citizen).where(Citizen.phone.in_(phones)))
+    }
+    case_ids = {row.case_id for row in rows if row.case_id is not None}
+    case_owner = dict(
+        session.execute(select(Case.id, Case.citizen_id).where(Case.id.in_(case_ids))).all()
+    )
+    claimed = []
+    for row in rows:
+        citizen = citizens.get(row.to) if row.to else None
+        owner = case_owner.get(row.case_id, -1) if row.case_id is not None else -1
+        claimed.append(
+            ClaimedMessage(
+                id=row.id,
+                to=row.to,
+                template=row.template,
+                params=dict(row.params),
+                language=row.language,
+                attempts=row.attempts,
+                created_at=row.created_at,
+                opted_out=bool(citizen and citizen.sms_opted_out),
+                # Anonymous cases (no owner) were lodged from this very phone.
+                about_own_case=owner is None or (citizen is not None and owner == citizen.id),
+            )
+        )
+    return claimed
+
+
+def record_sent(
+    db: Database,
+    message_id: int,
+    *,
+    gateway_message_id: str,
+    cost: str | None,
+    parts: int,
+    encoding: str,
+    forget_recipient: bool = False,
+    forget_params: tuple[str, ...] = (),
+) -> None:
+    """The gateway took the message. `forget_*` drop what must not outlive the sending
+    (an anonymous complainant's number, a PIN or a sign-in code)."""
+    with db.transaction() as session:
+        row = session.get(OutboundMessage, message_id, with_for_update=True)
+        if row is None:
+            return
+        row.status = SENT.value
+        row.attempts += 1
+        row.sent_at = utcnow()
+        row.claimed_until = None
+        row.gateway_message_id = gateway_message_id
+        row.cost, row.parts, row.encoding = cost, parts, encoding
+        row.failure_reason = None
+        _forget(row, forget_recipient, forget_params)
+
+
+def record_retry(db: Database, message_id: int, reason: str, next_attempt_at: dt.datetime) -> None:
+    """A transient failure: back to the queue until `next_attempt_at`."""
+    with db.transaction() as session:
+        row = session.get(OutboundMessage, message_id, with_for_update=True)
+        if row is None:
+            return
+        row.status = QUEUED.value
+        row.attempts += 1
+        row.claimed_until = None
+        row.next_attempt_at = next_attempt_at
+        row.failure_reason = reason
+
+
+def record_final_failure(
+    db: Database,
+    message_id: int,
+    reason: str,
+    *,
+    status: str = FAILED.value,
+    count_attempt: bool = True,
+    forget_recipient: bool = False,
+    forget_params: tuple[str, ...] = (),
+) -> None:
+    """A permanent failure (`failed`), or the retry window ran out (`expired`)."""
+    with db.transaction() as session:
+        row = session.get(OutboundMessage, message_id, with_for_update=True)
+        if row is None:
+            return
+        row.status = status
+        row.attempts += 1 if count_attempt else 0
+        row.claimed_until = None
+        row.failure_reason = reason
+        _forget(row, forget_recipient, forget_params)
+
+
+def release_claims(db: Database, message_ids: list[int], until: dt.datetime) -> None:
+    """Hand claimed messages back untouched (sending is paused); no attempt is counted."""
+    if not message_ids:
+        return
+    with db.transaction() as session:
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(message_ids), OutboundMessage.status == SENDING.value)
+            .values(status=QUEUED.value, claimed_until=None, next_attempt_at=until)
+        )
+
+
+def _forget(row: OutboundMessage, recipient: bool, params: tuple[str, ...]) -> None:
+    if recipient:
+        row.to = None
+    if params:
+        row.params = {key: value for key, value in row.params.items() if key not in params}
+
+
+# Delivery reports only ever move a message forward: a late "Buffered" after "Success"
+# (reports arrive out of order and more than once) changes nothing.
+_REPORT_STATUS = {
+    "Sent": SENT.value,
+    "Submitted": SENT.value,
+    "Buffered": SENT.value,
+    "Success": DELIVERED.value,
+    "Rejected": FAILED.value,
+    "Failed": FAILED.value,
+}
+REPORT_STATUSES = tuple(_REPORT_STATUS)
+
+
+def record_delivery_report(
+    db: Database, gateway_message_id: str, status: str, failure_reason: str | None = None
+) -> bool:
+    """Apply a delivery report; False when no message has that gateway id."""
+    target = _REPORT_STATUS[status]
+    with db.transaction() as session:
+        row = session.scalars(
+            select(OutboundMessage)
+            .where(OutboundMessage.gateway_message_id == gateway_message_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            return False
+        if row.status in FINAL or target == SENT.value:
+            return True
+        row.status = target
+        if target == DELIVERED.value:
+            row.delivered_at = utcnow()
+        else:
+            row.failure_reason = failure_reason or status
+        return True
+
+
+def pause_gateway(db: Database, gateway: str, reason: str, until: dt.datetime) -> None:
+    with db.transaction() as session:
+        pause = session.get(GatewayPause, gateway, with_for_update=True)
+        if pause is None:
+            session.add(GatewayPause(gateway=gateway, reason=reason, paused_until=until))
+        else:
+            pause.reason, pause.paused_until = reason, until
+
+
+def resume_gateway(db: Database, gateway: str) -> None:
+    with db.transaction() as session:
+        pause = session.get(GatewayPause, gateway)
+        if pause is not None:
+            session.delete(pause)
+
+
+def gateway_pause(db: Database, gateway: str | None = None) -> GatewayPause | None:
+    """The pause in force (of `gateway`, or of any gateway), if sending is paused."""
+    with db.read() as session:
+        query = select(GatewayPause).order_by(GatewayPause.since)
+        if gateway is not None:
+            query = query.where(GatewayPause.gateway == gateway)
+        return session.scalars(query).first()

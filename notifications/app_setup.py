@@ -1,0 +1,76 @@
+"""Putting SMS into the Flask app: webhooks, the relay command, the doorbell, and the
+relay thread that `make run` uses instead of a process of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from casework.database import Database
+from notifications import webhooks
+from notifications.doorbell import Doorbell, LocalDoorbell, RedisDoorbell, ring_on_commit
+from notifications.gateways import build_gateway
+from notifications.relay import Relay, RelaySettings
+from notifications.send_rate import LocalSendRate, RedisSendRate
+
+log = logging.getLogger(__name__)
+commands = AppGroup("notifications", help="SMS: the outbox relay.")
+
+
+def relay_settings(config: dict[str, Any]) -> RelaySettings:
+    return RelaySettings(
+        poll_seconds=float(config["SMS_POLL_SECONDS"]),
+        lease=dt.timedelta(seconds=float(config["SMS_LEASE_SECONDS"])),
+        retry_window=dt.timedelta(hours=float(config["SMS_RETRY_WINDOW_HOURS"])),
+        default_params={"ussd": config["USSD_CODE"]},
+    )
+
+
+def build_relay(app: Flask, doorbell: Doorbell | None = None) -> Relay:
+    """A relay for this app's configuration: its gateway, its doorbell, its send rate."""
+    config: dict[str, Any] = app.config  # type: ignore[assignment]
+    client = app.extensions.get("redis")
+    rate = float(config["SMS_RATE_PER_SECOND"])
+    return Relay(
+        app.extensions["casework.db"],
+        build_gateway(config),
+        relay_settings(config),
+        doorbell=doorbell or (RedisDoorbell(client) if client else LocalDoorbell()),
+        send_rate=RedisSendRate(client, rate) if client else LocalSendRate(rate),
+    )
+
+
+@commands.command("relay")
+def relay_command() -> None:
+    """Send queued SMS until interrupted (run one per machine; more on PostgreSQL)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    db: Database = app.extensions["casework.db"]
+    if not db.is_postgresql:
+        click.echo("SQLite: run only one relay against this database.")
+    relay = build_relay(app)
+    click.echo(f"Relay sending through the {relay.gateway.name} gateway. Ctrl-C stops it.")
+    try:
+        relay.run()
+    except KeyboardInterrupt:
+        relay.stop()
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(webhooks.blueprint)
+    app.cli.add_command(commands)
+    db: Database = app.extensions["casework.db"]
+    client = app.extensions.get("redis")
+    doorbell: Doorbell = RedisDoorbell(client) if client else LocalDoorbell()
+    ring_on_commit(db, doorbell)
+    if app.config["SMS_RELAY_THREAD"]:
+        # The dev server's relay: the same process, so the local doorbell reaches it.
+        relay = build_relay(app, doorbell=None if client else doorbell)
+        thread = threading.Thread(target=relay.run, name="sms-relay", daemon=True)
+        thread.start()
+        app.extensions["sms.relay"] = relay

@@ -1,0 +1,116 @@
+"""Answering an inbound SMS: understand the keyword, make the change, queue the reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from casework.database import Database
+from casework.errors import InvalidInput
+from casework.phones import mask_phone, normalise_phone
+from casework.references import format_reference
+from casework.services.sms_requests import (
+    citizen_language,
+    inbound_seen,
+    own_case_status,
+    receive_sms,
+)
+from notifications.keywords import Command, language_asked_for, understand
+
+log = logging.getLogger(__name__)
+
+
+def handle_inbound_sms(
+    db: Database,
+    *,
+    gateway_id: str,
+    sender: str,
+    to: str,
+    text: str,
+    link_id: str | None,
+    date: str | None,
+    region: str,
+    languages: list[str],
+) -> bool:
+    """Keep the message and queue its reply; False for a message already handled."""
+    if inbound_seen(db, gateway_id):
+        return False
+    try:
+        phone: str | None = normalise_phone(sender, region, mobile_only=False)
+    except InvalidInput:
+        phone = None  # a short code or a name: keep the message, reply to nobody
+    command = understand(text)
+    saved_language = citizen_language(db, phone) if phone else None
+    language = _reply_language(command, saved_language, languages)
+    template, params, consent, new_language = _answer(db, command, phone, languages)
+    if new_language:
+        language = new_language
+    handled = receive_sms(
+        db,
+        gateway_id=gateway_id,
+        sender=phone,
+        to=to,
+        text=text,
+        link_id=link_id,
+        received_at=_parse_date(date),
+        command=command.name,
+        reply_template=template,
+        reply_params=params,
+        reply_language=language,
+        consent=consent,
+        language=new_language,
+    )
+    if handled:
+        log.info("inbound SMS %s from %s: %s", gateway_id, mask_phone(phone), command.name)
+    return handled
+
+
+def _answer(
+    db: Database, command: Command, phone: str | None, languages: list[str]
+) -> tuple[str, dict[str, Any], bool | None, str | None]:
+    """(reply template, its params, consent change, language change)."""
+    if command.name == "status":
+        status = (
+            own_case_status(db, command.reference, phone) if command.reference and phone else None
+        )
+        if status is None:
+            return "reply_status_unknown", {}, None, None
+        reference = format_reference(status.reference, status.kind)
+        return (
+            "reply_status",
+            {"reference": reference, "status": status.status, "kind": status.kind},
+            None,
+            None,
+        )
+    if command.name == "help":
+        return "reply_help", {}, None, None
+    if command.name == "stop":
+        return "reply_stopped", {}, False, None
+    if command.name == "start":
+        return "reply_started", {}, True, None
+    if command.name == "lang":
+        chosen = language_asked_for(command.argument, languages)
+        if chosen is None:
+            return "reply_language_unknown", {"languages": " ".join(languages)}, None, None
+        return "reply_language", {}, None, chosen
+    return "reply_received", {}, None, None
+
+
+def _reply_language(command: Command, saved: str | None, languages: list[str]) -> str:
+    if command.language in languages:
+        return command.language  # type: ignore[return-value]
+    if saved in languages:
+        return saved  # type: ignore[return-value]
+    return languages[0]
+
+
+def _parse_date(value: str | None) -> dt.datetime | None:
+    """Africa's Talking sends `2026-11-24 10:15:02` (UTC) or ISO 8601; anything else: now."""
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

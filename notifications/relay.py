@@ -1,0 +1,169 @@
+"""The relay: claims due outbox rows, renders them in the recipient's language, sends
+them through the gateway and records what happened.
+
+One relay per SQLite database; any number on PostgreSQL (claims use SKIP LOCKED). Runs
+as `flask --app portal notifications relay`, or as a thread under the dev server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from casework import outbox
+from casework.database import Database
+from casework.models import utcnow
+from casework.phones import mask_phone
+from notifications.doorbell import Doorbell, LocalDoorbell
+from notifications.gateways import FAILED, PAUSE, RETRY, SENT, Gateway, SendResult
+from notifications.send_rate import LocalSendRate, SendRate
+from notifications.templates import TEMPLATES, render_and_measure
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RelaySettings:
+    batch_size: int = 50
+    # How long a claim holds: past it, a row a dead relay held goes back to the queue.
+    lease: dt.timedelta = dt.timedelta(minutes=5)
+    poll_seconds: float = 5.0
+    retry_window: dt.timedelta = dt.timedelta(hours=24)
+    backoff_base: dt.timedelta = dt.timedelta(seconds=30)
+    backoff_cap: dt.timedelta = dt.timedelta(hours=1)
+    # After a pause (no balance, say), try again this much later.
+    pause_for: dt.timedelta = dt.timedelta(minutes=5)
+    # Values every template may use, such as the USSD code.
+    default_params: dict[str, Any] = field(default_factory=dict)
+
+
+class Relay:
+    def __init__(
+        self,
+        db: Database,
+        gateway: Gateway,
+        settings: RelaySettings | None = None,
+        *,
+        doorbell: Doorbell | None = None,
+        send_rate: SendRate | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.gateway = gateway
+        self.settings = settings or RelaySettings()
+        self.doorbell = doorbell or LocalDoorbell()
+        self.send_rate = send_rate or LocalSendRate(1000)
+        self.rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
+        self.stop_event = threading.Event()
+
+    def run(self) -> None:
+        """Send until `stop()`; sleeps on the doorbell when there is nothing due."""
+        log.info("relay started with the %s gateway", self.gateway.name)
+        while not self.stop_event.is_set():
+            try:
+                handled = self.run_once()
+            except Exception:
+                # A database blip must not end the relay: log it and try again shortly.
+                log.exception("relay batch failed")
+                handled = 0
+            if handled < self.settings.batch_size:
+                self.doorbell.wait(self.settings.poll_seconds)
+        log.info("relay stopped")
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.doorbell.ring()
+
+    def run_once(self) -> int:
+        """Claim one batch and handle it; the number of messages dealt with."""
+        pause = outbox.gateway_pause(self.db, self.gateway.name)
+        if pause is not None and pause.paused_until > utcnow():
+            return 0
+        claimed = outbox.claim_due_messages(self.db, self.settings.batch_size, self.settings.lease)
+        for position, message in enumerate(claimed):
+            if self.stop_event.is_set() and position:
+                # Stopping: hand the rest back now rather than when their claim runs out.
+                outbox.release_claims(self.db, [m.id for m in claimed[position:]], utcnow())
+                return position
+            result = self._send(message)
+            if result is not None and result.outcome == PAUSE:
+                until = utcnow() + self.settings.pause_for
+                outbox.pause_gateway(self.db, self.gateway.name, result.reason or "paused", until)
+                outbox.release_claims(self.db, [m.id for m in claimed[position:]], until)
+                log.error("sending paused until %s: %s", until.isoformat(), result.reason)
+                return position
+            if result is not None and result.outcome == SENT and pause is not None:
+                outbox.resume_gateway(self.db, self.gateway.name)
+                pause = None
+                log.info("sending resumed")
+        return len(claimed)
+
+    def _send(self, message: outbox.ClaimedMessage) -> SendResult | None:
+        template = TEMPLATES.get(message.template)
+        now = utcnow()
+        if template is None:
+            outbox.record_final_failure(self.db, message.id, f"UnknownTemplate: {message.template}")
+            return None
+        forget = {
+            "forget_recipient": template.forget_recipient,
+            "forget_params": template.secret_params,
+        }
+        if message.to is None:
+            outbox.record_final_failure(self.db, message.id, "NoRecipient", count_attempt=False)
+            return None
+        if now - message.created_at > self.settings.retry_window:
+            outbox.record_final_failure(
+                self.db,
+                message.id,
+                "NotSentInTime",
+                status=outbox.EXPIRED.value,
+                count_attempt=False,
+                **forget,
+            )
+            return None
+        if message.opted_out and not (message.about_own_case or template.requested):
+            outbox.record_final_failure(self.db, message.id, "OptedOut", count_attempt=False)
+            return None
+
+        text, size = render_and_measure(
+            message.template, message.language, {**self.settings.default_params, **message.params}
+        )
+        if not self.send_rate.acquire(self.stop_event):
+            outbox.release_claims(self.db, [message.id], now)
+            return None
+        result = self.gateway.send(message.to, text)
+        if result.outcome == SENT:
+            outbox.record_sent(
+                self.db,
+                message.id,
+                gateway_message_id=result.message_id or "",
+                cost=result.cost,
+                parts=size.parts,
+                encoding=size.encoding,
+                **forget,
+            )
+        elif result.outcome == FAILED:
+            log.warning(
+                "SMS %s to %s failed: %s", message.id, mask_phone(message.to), result.reason
+            )
+            outbox.record_final_failure(self.db, message.id, result.reason or "failed", **forget)
+        elif result.outcome == RETRY:
+            self._retry(message, result.reason or "retry", forget)
+        return result
+
+    def _retry(self, message: outbox.ClaimedMessage, reason: str, forget: dict[str, Any]) -> None:
+        """Exponential backoff with jitter, inside the retry window; past it, expired."""
+        delay = min(
+            self.settings.backoff_cap, self.settings.backoff_base * (2**message.attempts)
+        ) * self.rng.uniform(0.5, 1.0)
+        retry_at = utcnow() + delay
+        if retry_at - message.created_at > self.settings.retry_window:
+            outbox.record_final_failure(
+                self.db, message.id, reason, status=outbox.EXPIRED.value, **forget
+            )
+            return
+        outbox.record_retry(self.db, message.id, reason, retry_at)

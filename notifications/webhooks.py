@@ -1,0 +1,69 @@
+"""Africa's Talking calls these: delivery reports and inbound SMS.
+
+A webhook always gets an answer: 200 for anything well-formed (including a report for a
+message we don't know, or a retry of one we handled), 400 saying what is missing
+otherwise, never a 500 that would make the gateway retry forever.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, request
+from flask.typing import ResponseReturnValue
+
+from casework import outbox
+from casework.database import Database
+from notifications.inbound import handle_inbound_sms
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("sms", __name__, url_prefix="/sms")
+
+FIELD_MAX = 64
+TEXT_MAX = 2000
+
+
+def _db() -> Database:
+    return current_app.extensions["casework.db"]
+
+
+def _text(body: str, status: int = 200) -> ResponseReturnValue:
+    return body, status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@blueprint.post("/delivery-reports")
+def delivery_report() -> ResponseReturnValue:
+    message_id = request.form.get("id", "").strip()
+    status = request.form.get("status", "").strip()
+    if not message_id or len(message_id) > FIELD_MAX:
+        return _text("Missing or malformed field: id", 400)
+    if status not in outbox.REPORT_STATUSES:
+        return _text(f"Field status must be one of {', '.join(outbox.REPORT_STATUSES)}", 400)
+    reason = request.form.get("failureReason", "").strip()[:200] or None
+    known = outbox.record_delivery_report(_db(), message_id, status, reason)
+    if not known:
+        log.warning("delivery report for unknown message id %s (%s)", message_id[:64], status)
+    return _text("OK")
+
+
+@blueprint.post("/inbound")
+def inbound_sms() -> ResponseReturnValue:
+    form = request.form
+    gateway_id = form.get("id", "").strip()
+    sender = form.get("from", "").strip()
+    if not gateway_id or len(gateway_id) > FIELD_MAX:
+        return _text("Missing or malformed field: id", 400)
+    if not sender or len(sender) > FIELD_MAX:
+        return _text("Missing or malformed field: from", 400)
+    handle_inbound_sms(
+        _db(),
+        gateway_id=gateway_id,
+        sender=sender,
+        to=form.get("to", "").strip()[:32],
+        text=form.get("text", "")[:TEXT_MAX],
+        link_id=form.get("linkId", "").strip()[:FIELD_MAX] or None,
+        date=form.get("date"),
+        region=current_app.config["PORTAL_COUNTRY"],
+        languages=current_app.config["PORTAL_LANGUAGES"],
+    )
+    return _text("OK")
