@@ -18,7 +18,7 @@ install: $(INSTALLED)
 run: $(INSTALLED)
 	$(BIN)/flask --app portal db upgrade
 	$(BIN)/flask --app portal seed-demo --if-empty
-	$(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
+	SMS_RELAY_THREAD=true $(BIN)/flask --app portal run --host 127.0.0.1 --port 5000
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

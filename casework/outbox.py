@@ -13,10 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 
 from casework.database import Database
-from casework.models import Case, Citizen, GatewayPause, MessageStatus, OutboundMessage, utcnow
+from casework.models import (
+    Case,
+    Citizen,
+    EarlyDeliveryReport,
+    GatewayPause,
+    MessageStatus,
+    OutboundMessage,
+    utcnow,
+)
 
 QUEUED, SENDING, SENT = MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT
 DELIVERED, FAILED, EXPIRED = MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.EXPIRED
@@ -116,6 +124,7 @@ def record_sent(
     """The gateway took the message. `forget_*` drop what must not outlive the sending
     (an anonymous complainant's number, a PIN or a sign-in code)."""
     with db.transaction() as session:
+        _serialise_on(session, gateway_message_id)
         row = session.get(OutboundMessage, message_id, with_for_update=True)
         if row is None:
             return
@@ -127,6 +136,10 @@ def record_sent(
         row.cost, row.parts, row.encoding = cost, parts, encoding
         row.failure_reason = None
         _forget(row, forget_recipient, forget_params)
+        early = session.get(EarlyDeliveryReport, gateway_message_id)
+        if early is not None:
+            _apply_report(row, _REPORT_STATUS[early.status], early.failure_reason or early.status)
+            session.delete(early)
 
 
 def record_retry(db: Database, message_id: int, reason: str, next_attempt_at: dt.datetime) -> None:
@@ -199,24 +212,53 @@ REPORT_STATUSES = tuple(_REPORT_STATUS)
 def record_delivery_report(
     db: Database, gateway_message_id: str, status: str, failure_reason: str | None = None
 ) -> bool:
-    """Apply a delivery report; False when no message has that gateway id."""
+    """Apply a delivery report; False when no message has that gateway id (yet: the
+    report is kept, and applied if the relay records that id later)."""
     target = _REPORT_STATUS[status]
     with db.transaction() as session:
+        _serialise_on(session, gateway_message_id)
         row = session.scalars(
             select(OutboundMessage)
             .where(OutboundMessage.gateway_message_id == gateway_message_id)
             .with_for_update()
         ).first()
-        if row is None:
-            return False
-        if row.status in FINAL or target == SENT.value:
+        if row is not None:
+            _apply_report(row, target, failure_reason or status)
             return True
-        row.status = target
-        if target == DELIVERED.value:
-            row.delivered_at = utcnow()
-        else:
-            row.failure_reason = failure_reason or status
-        return True
+        if target != SENT.value:
+            early = session.get(EarlyDeliveryReport, gateway_message_id, with_for_update=True)
+            if early is None:
+                session.add(
+                    EarlyDeliveryReport(
+                        gateway_message_id=gateway_message_id,
+                        status=status,
+                        failure_reason=failure_reason,
+                    )
+                )
+        return False
+
+
+def _serialise_on(session: Any, gateway_message_id: str) -> None:
+    """Make recording a send and receiving its report take turns.
+
+    Otherwise, on PostgreSQL, each could miss the other's uncommitted write: the report
+    finding no message with that id, the send finding no early report. SQLite's write
+    lock already makes them take turns.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:id))"), {"id": gateway_message_id}
+        )
+
+
+def _apply_report(row: OutboundMessage, target: str, failure_reason: str) -> None:
+    if row.status in FINAL or target == SENT.value:
+        return
+    row.status = target
+    if target == DELIVERED.value:
+        row.delivered_at = utcnow()
+    else:
+        row.failure_reason = failure_reason
 
 
 def pause_gateway(db: Database, gateway: str, reason: str, until: dt.datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 import threading
 from typing import Any
 
@@ -54,6 +55,9 @@ def relay_command() -> None:
     if not db.is_postgresql:
         click.echo("SQLite: run only one relay against this database.")
     relay = build_relay(app)
+    # SIGTERM (systemd, a deploy) stops after the message in hand and hands the rest of the
+    # batch back at once, instead of leaving it claimed until the lease runs out.
+    signal.signal(signal.SIGTERM, lambda *_: relay.stop())
     click.echo(f"Relay sending through the {relay.gateway.name} gateway. Ctrl-C stops it.")
     try:
         relay.run()
@@ -74,3 +78,4 @@ def init_app(app: Flask) -> None:
         thread = threading.Thread(target=relay.run, name="sms-relay", daemon=True)
         thread.start()
         app.extensions["sms.relay"] = relay
+        app.extensions["sms.relay.thread"] = thread

@@ -8,6 +8,7 @@ that gets shorter. Plain ASCII in the English text keeps it GSM-7: no curly quot
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,7 +151,8 @@ def render(template: str, language: str, params: dict[str, Any]) -> str:
         values["status"] = translations(language).gettext(
             status_label(values.pop("kind"), values["status"])
         )
-    return text % values
+    # NFC: a decomposed "é" (e + combining accent) would force UCS-2 on its own.
+    return unicodedata.normalize("NFC", text % values)
 
 
 def render_and_measure(template: str, language: str, params: dict[str, Any]) -> tuple[str, SmsSize]:

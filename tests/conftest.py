@@ -11,17 +11,20 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.engine import make_url
 
 from casework.database import Database
 from casework.migrate import upgrade
 from casework.models import Base
+from portal import create_app
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -114,6 +117,40 @@ def redis_url() -> Iterator[str]:
     yield REDIS_TEST_URL
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Flask]]:
+    """An app built the way production builds it: from the environment."""
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORTAL_ENV", "PORTAL_LANGUAGES"):
+        monkeypatch.delenv(name, raising=False)
+    made: list[Flask] = []
+
+    def make(environ: dict[str, str] | None = None, **config: Any) -> Flask:
+        for name, value in (environ or {}).items():
+            monkeypatch.setenv(name, value)
+        app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), **config})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        if "sms.relay" in app.extensions:
+            app.extensions["sms.relay"].stop()
+            app.extensions["sms.relay.thread"].join(timeout=10)
+        app.extensions["casework.db"].dispose()
+        if "redis" in app.extensions:
+            app.extensions["redis"].close()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], database_url: str) -> Flask:
+    return make_app({"DATABASE_URL": database_url}, TESTING=True)
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,6 +14,7 @@ from casework.models.directory import Agency, Office, Service, ServiceText, serv
 from casework.models.people import Citizen, Role, StaffUser
 from casework.models.records import (
     AuditLog,
+    EarlyDeliveryReport,
     GatewayPause,
     InboundMessage,
     MessageStatus,
@@ -30,6 +31,7 @@ __all__ = [
     "CaseKind",
     "Channel",
     "Citizen",
+    "EarlyDeliveryReport",
     "GatewayPause",
     "Grievance",
     "InboundMessage",

@@ -102,3 +102,16 @@ class GatewayPause(Base):
     reason: Mapped[str] = mapped_column(String(64))
     paused_until: Mapped[dt.datetime]
     since: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EarlyDeliveryReport(Base):
+    """A delivery report that arrived before the relay recorded the gateway's message id
+    (the gateway can answer the webhook faster than we commit). Applied by `record_sent`.
+    """
+
+    __tablename__ = "early_delivery_reports"
+
+    gateway_message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from casework import outbox
 from casework.models import Citizen, GatewayPause, OutboundMessage, utcnow
 from casework.services import lodge_grievance
+from notifications.gateways import AfricasTalkingGateway
 from notifications.relay import Relay
 from tests.casework.scenes import build_world
 from tests.notifications.conftest import quick_settings
@@ -52,7 +53,7 @@ def test_relay_sends_a_case_change_and_records_the_gateways_answer(db, fake, rel
 )
 def test_relay_transient_failure_retries_with_backoff(db, fake, relay, fault, reason):
     fake.timeout_sleep = 1.0
-    [message_id] = queue(db)
+    queue(db)
     fake.fail_next(fault)
     before = utcnow()
     relay.run_once()
@@ -121,8 +122,6 @@ def test_relay_insufficient_balance_pauses_without_burning_retries(db, fake, gat
 
 
 def test_relay_wrong_credentials_pause_sending(db, fake):
-    from notifications.gateways import AfricasTalkingGateway
-
     wrong = AfricasTalkingGateway(fake.username, "wrong-key", api_url=fake.url, timeout=0.5)
     queue(db)
     Relay(db, wrong, quick_settings()).run_once()

@@ -71,3 +71,15 @@ def test_secrets_are_marked_so_the_outbox_forgets_them():
     assert TEMPLATES["sign_in_code"].secret_params == ("code",)
     assert TEMPLATES["grievance_lodged_anonymous"].secret_params == ("pin",)
     assert TEMPLATES["grievance_lodged_anonymous"].forget_recipient
+
+
+def test_every_template_is_in_the_catalog_template_translators_work_from():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    pot = Path(__file__).resolve().parents[2] / "translations" / "messages.pot"
+    with pot.open("rb") as handle:
+        catalog = read_po(handle)
+    for name, template in TEMPLATES.items():
+        assert template.text in catalog, f"{name}: run the extraction again (see babel.cfg)"

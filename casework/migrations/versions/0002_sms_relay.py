@@ -27,6 +27,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("gateway", name=op.f("pk_gateway_pauses")),
     )
     op.create_table(
+        "early_delivery_reports",
+        sa.Column("gateway_message_id", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("failure_reason", sa.Text(), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("gateway_message_id", name=op.f("pk_early_delivery_reports")),
+    )
+    op.create_table(
         "inbound_messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("gateway_id", sa.String(length=64), nullable=False),
@@ -73,5 +81,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_inbound_messages_citizen_id"))
 
     op.drop_table("inbound_messages")
+    op.drop_table("early_delivery_reports")
     op.drop_table("gateway_pauses")
     # ### end Alembic commands ###
