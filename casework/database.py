@@ -60,6 +60,9 @@ class Database:
 
 
 def make_engine(url: str, **options: Any) -> Engine:
+    # Statement parameters hold phone numbers, ID numbers and grievance text; an error
+    # message or log line must never carry them.
+    options.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         options.setdefault("connect_args", {}).setdefault("timeout", 15)

@@ -17,6 +17,17 @@ TRANSLATIONS_DIR = Path(
 )
 
 
+# Each language's name in that language: what a citizen looks for in a language menu.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "af": "Afrikaans",
+    "zu": "isiZulu",
+    "xh": "isiXhosa",
+    "st": "Sesotho",
+    "sw": "Kiswahili",
+}
+
+
 @cache
 def translations(language: str) -> NullTranslations:
     """The catalog for `language`; English (the message ids themselves) when there is none."""

@@ -9,6 +9,7 @@ killed half-way loses nothing (the one message it was sending may go twice).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ FINAL = (DELIVERED.value, FAILED.value, EXPIRED.value)
 @dataclass(frozen=True)
 class ClaimedMessage:
     id: int
+    claim_token: str
     to: str | None
     template: str
     params: dict[str, Any]
@@ -53,6 +55,7 @@ def claim_due_messages(db: Database, limit: int, lease: dt.timedelta) -> list[Cl
     waiting for or doubling each other; on SQLite the write lock serialises them.
     """
     now = utcnow()
+    token = secrets.token_hex(8)
     with db.transaction() as session:
         rows = session.scalars(
             select(OutboundMessage)
@@ -75,6 +78,7 @@ def claim_due_messages(db: Database, limit: int, lease: dt.timedelta) -> list[Cl
         for row in rows:
             row.status = SENDING.value
             row.claimed_until = now + lease
+            row.claim_token = token
         return _describe(session, rows)
 
 
@@ -96,6 +100,7 @@ def _describe(session: Any, rows: Sequence[OutboundMessage]) -> list[ClaimedMess
         claimed.append(
             ClaimedMessage(
                 id=row.id,
+                claim_token=row.claim_token or "",
                 to=row.to,
                 template=row.template,
                 params=dict(row.params),
@@ -110,9 +115,20 @@ def _describe(session: Any, rows: Sequence[OutboundMessage]) -> list[ClaimedMess
     return claimed
 
 
+def _held(session: Any, message: ClaimedMessage) -> OutboundMessage | None:
+    """The row, if this claim still holds it; None if the claim ran out and another
+    relay took the row over (its record wins)."""
+    row = session.get(OutboundMessage, message.id, with_for_update=True)
+    if row is None or row.status != SENDING.value or row.claim_token != message.claim_token:
+        return None
+    row.claimed_until = None
+    row.claim_token = None
+    return row
+
+
 def record_sent(
     db: Database,
-    message_id: int,
+    message: ClaimedMessage,
     *,
     gateway_message_id: str,
     cost: str | None,
@@ -120,18 +136,18 @@ def record_sent(
     encoding: str,
     forget_recipient: bool = False,
     forget_params: tuple[str, ...] = (),
-) -> None:
+) -> bool:
     """The gateway took the message. `forget_*` drop what must not outlive the sending
-    (an anonymous complainant's number, a PIN or a sign-in code)."""
+    (an anonymous complainant's number, a PIN or a sign-in code). False if the claim
+    was lost (the message may then have gone twice)."""
     with db.transaction() as session:
         _serialise_on(session, gateway_message_id)
-        row = session.get(OutboundMessage, message_id, with_for_update=True)
+        row = _held(session, message)
         if row is None:
-            return
+            return False
         row.status = SENT.value
         row.attempts += 1
         row.sent_at = utcnow()
-        row.claimed_until = None
         row.gateway_message_id = gateway_message_id
         row.cost, row.parts, row.encoding = cost, parts, encoding
         row.failure_reason = None
@@ -140,24 +156,26 @@ def record_sent(
         if early is not None:
             _apply_report(row, _REPORT_STATUS[early.status], early.failure_reason or early.status)
             session.delete(early)
+    return True
 
 
-def record_retry(db: Database, message_id: int, reason: str, next_attempt_at: dt.datetime) -> None:
+def record_retry(
+    db: Database, message: ClaimedMessage, reason: str, next_attempt_at: dt.datetime
+) -> None:
     """A transient failure: back to the queue until `next_attempt_at`."""
     with db.transaction() as session:
-        row = session.get(OutboundMessage, message_id, with_for_update=True)
+        row = _held(session, message)
         if row is None:
             return
         row.status = QUEUED.value
         row.attempts += 1
-        row.claimed_until = None
         row.next_attempt_at = next_attempt_at
         row.failure_reason = reason
 
 
 def record_final_failure(
     db: Database,
-    message_id: int,
+    message: ClaimedMessage,
     reason: str,
     *,
     status: str = FAILED.value,
@@ -167,25 +185,30 @@ def record_final_failure(
 ) -> None:
     """A permanent failure (`failed`), or the retry window ran out (`expired`)."""
     with db.transaction() as session:
-        row = session.get(OutboundMessage, message_id, with_for_update=True)
+        row = _held(session, message)
         if row is None:
             return
         row.status = status
         row.attempts += 1 if count_attempt else 0
-        row.claimed_until = None
         row.failure_reason = reason
         _forget(row, forget_recipient, forget_params)
 
 
-def release_claims(db: Database, message_ids: list[int], until: dt.datetime) -> None:
-    """Hand claimed messages back untouched (sending is paused); no attempt is counted."""
-    if not message_ids:
+def release_claims(db: Database, messages: Sequence[ClaimedMessage], until: dt.datetime) -> None:
+    """Hand claimed messages back untouched (paused, or stopping); no attempt is counted."""
+    if not messages:
         return
     with db.transaction() as session:
         session.execute(
             update(OutboundMessage)
-            .where(OutboundMessage.id.in_(message_ids), OutboundMessage.status == SENDING.value)
-            .values(status=QUEUED.value, claimed_until=None, next_attempt_at=until)
+            .where(
+                OutboundMessage.id.in_([m.id for m in messages]),
+                OutboundMessage.status == SENDING.value,
+                OutboundMessage.claim_token == messages[0].claim_token,
+            )
+            .values(
+                status=QUEUED.value, claimed_until=None, claim_token=None, next_attempt_at=until
+            )
         )
 
 

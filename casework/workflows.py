@@ -90,7 +90,10 @@ GRIEVANCE = Workflow(
     final=frozenset({"closed", "rejected"}),
     transitions=(
         *_t("lodged", "acknowledged", INTAKE, "grievance_acknowledged"),
-        *_t("acknowledged reopened escalated", "assigned", INTAKE, "grievance_assigned"),
+        # Case officers reach `assigned` by taking a case themselves (see `assign`).
+        *_t(
+            "acknowledged reopened escalated", "assigned", INTAKE | {OFFICER}, "grievance_assigned"
+        ),
         *_t("assigned reopened escalated", "in_progress", CASEWORK, "grievance_in_progress"),
         *_t("in_progress escalated", "resolved", CASEWORK, "grievance_resolved", reason=True),
         *_t("resolved", "closed", CASEWORK | {CITIZEN, SYSTEM}, "grievance_closed"),
@@ -114,7 +117,7 @@ REFERRAL = Workflow(
     final=frozenset({"declined", "completed", "cancelled"}),
     transitions=(
         *_t("sent", "accepted", CASEWORK, "referral_accepted"),
-        *_t("sent", "declined", CASEWORK, reason=True),
+        *_t("sent", "declined", CASEWORK, "referral_declined", reason=True),
         *_t("accepted", "in_progress", CASEWORK),
         *_t("in_progress", "completed", CASEWORK, "referral_completed"),
         *_t("sent accepted in_progress", "cancelled", CASEWORK, "referral_cancelled", reason=True),

@@ -7,6 +7,7 @@ until someone acts: no balance, a rejected sender id, wrong credentials).
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import uuid
@@ -100,6 +101,13 @@ class AfricasTalkingGateway:
 
     def _read(self, response: Any, to: str) -> SendResult:
         """HTTP 201 is not "sent": the answer lists each recipient with its own status."""
+        if isinstance(response, str):
+            # The SDK parses JSON only for exactly `application/json`; a proxy that adds
+            # `; charset=utf-8` hands us the text of the same answer.
+            try:
+                response = json.loads(response)
+            except ValueError:
+                response = None
         try:
             recipients = response["SMSMessageData"]["Recipients"]
             entry = next(

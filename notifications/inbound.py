@@ -8,9 +8,11 @@ from typing import Any
 
 from casework.database import Database
 from casework.errors import InvalidInput
+from casework.i18n import LANGUAGE_NAMES
 from casework.phones import mask_phone, normalise_phone
 from casework.references import format_reference
 from casework.services.sms_requests import (
+    acknowledged_recently,
     citizen_language,
     inbound_seen,
     own_case_status,
@@ -19,6 +21,7 @@ from casework.services.sms_requests import (
 from notifications.keywords import Command, language_asked_for, understand
 
 log = logging.getLogger(__name__)
+ACKNOWLEDGE_AT_MOST_EVERY = dt.timedelta(hours=6)
 
 
 def handle_inbound_sms(
@@ -68,8 +71,10 @@ def handle_inbound_sms(
 
 def _answer(
     db: Database, command: Command, phone: str | None, languages: list[str]
-) -> tuple[str, dict[str, Any], bool | None, str | None]:
+) -> tuple[str | None, dict[str, Any], bool | None, str | None]:
     """(reply template, its params, consent change, language change)."""
+    if command.name == "status" and command.mistyped:
+        return "reply_reference_mistyped", {}, None, None
     if command.name == "status":
         status = (
             own_case_status(db, command.reference, phone) if command.reference and phone else None
@@ -93,7 +98,10 @@ def _answer(
         chosen = language_asked_for(command.argument, languages)
         if chosen is None:
             return "reply_language_unknown", {"languages": " ".join(languages)}, None, None
-        return "reply_language", {}, None, chosen
+        return "reply_language", {"language": LANGUAGE_NAMES[chosen]}, None, chosen
+    if phone and acknowledged_recently(db, phone, ACKNOWLEDGE_AT_MOST_EVERY):
+        # Two auto-responders could otherwise text each other (and bill us) forever.
+        return None, {}, None, None
     return "reply_received", {}, None, None
 
 
@@ -111,6 +119,8 @@ def _parse_date(value: str | None) -> dt.datetime | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        parsed = parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return parsed if parsed.year >= 2000 else None

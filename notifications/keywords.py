@@ -6,7 +6,6 @@ also tells us which language to answer in.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from casework.errors import InvalidInput
@@ -50,7 +49,7 @@ KEYWORDS: dict[str, dict[str, str]] = {
     "lang": {"en": "LANG", "af": "TAAL", "zu": "ULIMI", "xh": "ULWIMI", "st": "PUO", "sw": "LUGHA"},
 }
 # The language names a citizen may send after LANG, besides the codes themselves.
-LANGUAGE_NAMES = {
+LANGUAGE_ALIASES = {
     "en": ("english",),
     "af": ("afrikaans",),
     "zu": ("zulu", "isizulu"),
@@ -58,8 +57,6 @@ LANGUAGE_NAMES = {
     "st": ("sesotho", "sotho"),
     "sw": ("kiswahili", "swahili"),
 }
-
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,8 @@ class Command:
     language: str | None = None
     argument: str = ""
     reference: str | None = None
+    # Ten digits whose check digit is wrong: a typo worth pointing out.
+    mistyped: bool = False
 
 
 def understand(text: str) -> Command:
@@ -83,21 +82,29 @@ def understand(text: str) -> Command:
         language = languages[0] if len(languages) == 1 and languages[0] != "en" else None
         argument = rest.strip()
         if name == "status":
-            return Command(name, language, argument, _reference(argument))
+            return Command(name, language, argument, _reference(argument), _mistyped(argument))
         return Command(name, language, argument)
-    # A bare reference is a status question.
+    # A bare reference (or a mistyped one) is a status question.
     reference = _reference(words)
-    if reference is not None:
-        return Command("status", None, words, reference)
+    if reference is not None or _mistyped(words):
+        return Command("status", None, words, reference, reference is None)
     return Command("other")
 
 
 def language_asked_for(argument: str, offered: list[str]) -> str | None:
     word = argument.strip().lower()
     for code in offered:
-        if word == code or word in LANGUAGE_NAMES.get(code, ()):
+        if word == code or word in LANGUAGE_ALIASES.get(code, ()):
             return code
     return None
+
+
+def _mistyped(text: str) -> bool:
+    try:
+        parse_reference(text)
+    except InvalidInput as error:
+        return "mistyped" in error.message
+    return False
 
 
 def _reference(text: str) -> str | None:

@@ -84,16 +84,26 @@ class Relay:
         if pause is not None and pause.paused_until > utcnow():
             return 0
         claimed = outbox.claim_due_messages(self.db, self.settings.batch_size, self.settings.lease)
+        if not claimed and pause is not None:
+            # The pause ran out with nothing left to try it on: don't keep reporting it.
+            outbox.resume_gateway(self.db, self.gateway.name)
+        # Stop well inside the lease, so no other relay takes over a row still in hand.
+        deadline = utcnow() + self.settings.lease / 2
         for position, message in enumerate(claimed):
-            if self.stop_event.is_set() and position:
-                # Stopping: hand the rest back now rather than when their claim runs out.
-                outbox.release_claims(self.db, [m.id for m in claimed[position:]], utcnow())
+            if position and (self.stop_event.is_set() or utcnow() > deadline):
+                outbox.release_claims(self.db, claimed[position:], utcnow())
                 return position
-            result = self._send(message)
+            try:
+                result = self._send(message)
+            except Exception as error:
+                # One message that cannot be rendered or read must not hold up the batch.
+                log.exception("SMS %s could not be sent", message.id)
+                outbox.record_final_failure(self.db, message, f"Error: {type(error).__name__}")
+                continue
             if result is not None and result.outcome == PAUSE:
                 until = utcnow() + self.settings.pause_for
                 outbox.pause_gateway(self.db, self.gateway.name, result.reason or "paused", until)
-                outbox.release_claims(self.db, [m.id for m in claimed[position:]], until)
+                outbox.release_claims(self.db, claimed[position:], until)
                 log.error("sending paused until %s: %s", until.isoformat(), result.reason)
                 return position
             if result is not None and result.outcome == SENT and pause is not None:
@@ -106,19 +116,19 @@ class Relay:
         template = TEMPLATES.get(message.template)
         now = utcnow()
         if template is None:
-            outbox.record_final_failure(self.db, message.id, f"UnknownTemplate: {message.template}")
+            outbox.record_final_failure(self.db, message, f"UnknownTemplate: {message.template}")
             return None
         forget = {
             "forget_recipient": template.forget_recipient,
             "forget_params": template.secret_params,
         }
         if message.to is None:
-            outbox.record_final_failure(self.db, message.id, "NoRecipient", count_attempt=False)
+            outbox.record_final_failure(self.db, message, "NoRecipient", count_attempt=False)
             return None
         if now - message.created_at > self.settings.retry_window:
             outbox.record_final_failure(
                 self.db,
-                message.id,
+                message,
                 "NotSentInTime",
                 status=outbox.EXPIRED.value,
                 count_attempt=False,
@@ -126,31 +136,33 @@ class Relay:
             )
             return None
         if message.opted_out and not (message.about_own_case or template.requested):
-            outbox.record_final_failure(self.db, message.id, "OptedOut", count_attempt=False)
+            outbox.record_final_failure(self.db, message, "OptedOut", count_attempt=False)
             return None
 
         text, size = render_and_measure(
             message.template, message.language, {**self.settings.default_params, **message.params}
         )
         if not self.send_rate.acquire(self.stop_event):
-            outbox.release_claims(self.db, [message.id], now)
+            outbox.release_claims(self.db, [message], now)
             return None
         result = self.gateway.send(message.to, text)
         if result.outcome == SENT:
-            outbox.record_sent(
+            held = outbox.record_sent(
                 self.db,
-                message.id,
+                message,
                 gateway_message_id=result.message_id or "",
                 cost=result.cost,
                 parts=size.parts,
                 encoding=size.encoding,
                 **forget,
             )
+            if not held:
+                log.error("SMS %s was sent after this relay's claim ran out", message.id)
         elif result.outcome == FAILED:
             log.warning(
                 "SMS %s to %s failed: %s", message.id, mask_phone(message.to), result.reason
             )
-            outbox.record_final_failure(self.db, message.id, result.reason or "failed", **forget)
+            outbox.record_final_failure(self.db, message, result.reason or "failed", **forget)
         elif result.outcome == RETRY:
             self._retry(message, result.reason or "retry", forget)
         return result
@@ -163,7 +175,7 @@ class Relay:
         retry_at = utcnow() + delay
         if retry_at - message.created_at > self.settings.retry_window:
             outbox.record_final_failure(
-                self.db, message.id, reason, status=outbox.EXPIRED.value, **forget
+                self.db, message, reason, status=outbox.EXPIRED.value, **forget
             )
             return
-        outbox.record_retry(self.db, message.id, reason, retry_at)
+        outbox.record_retry(self.db, message, reason, retry_at)

@@ -76,6 +76,12 @@ TEMPLATES: dict[str, Template] = {
         N_("Thusa: you have been referred to %(agency)s. Ref %(reference)s. They will contact you.")
     ),
     "referral_accepted": Template(N_("Thusa: %(reference)s: your referral was accepted.")),
+    "referral_declined": Template(
+        N_(
+            "Thusa: %(reference)s: that office could not take your referral. Your officer will"
+            " contact you."
+        )
+    ),
     "referral_completed": Template(N_("Thusa: %(reference)s: your referral is complete.")),
     "referral_cancelled": Template(N_("Thusa: %(reference)s: your referral was cancelled.")),
     # Applications
@@ -132,7 +138,14 @@ TEMPLATES: dict[str, Template] = {
     "reply_started": Template(
         N_("Thusa: you will get SMS updates again. Send STOP to end them."), requested=True
     ),
-    "reply_language": Template(N_("Thusa: we will write to you in English."), requested=True),
+    "reply_language": Template(N_("Thusa: we will write to you in %(language)s."), requested=True),
+    "reply_reference_mistyped": Template(
+        N_(
+            "Thusa: check that reference, one digit looks mistyped. References have 10"
+            " digits, like 4827 1935 06."
+        ),
+        requested=True,
+    ),
     "reply_language_unknown": Template(
         N_("Thusa: send LANG and one of: %(languages)s."), requested=True
     ),

@@ -31,26 +31,32 @@ def _text(body: str, status: int = 200) -> ResponseReturnValue:
     return body, status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _field(name: str, limit: int = FIELD_MAX) -> str:
+    """A form field without NUL and other control characters (PostgreSQL refuses NUL, and
+    nothing legitimate sends the others), keeping line breaks; cut to `limit`."""
+    value = request.form.get(name, "")
+    return "".join(ch for ch in value if ch >= " " or ch == "\n").strip()[:limit]
+
+
 @blueprint.post("/delivery-reports")
 def delivery_report() -> ResponseReturnValue:
-    message_id = request.form.get("id", "").strip()
-    status = request.form.get("status", "").strip()
+    message_id = _field("id", FIELD_MAX + 1)
+    status = _field("status")
     if not message_id or len(message_id) > FIELD_MAX:
         return _text("Missing or malformed field: id", 400)
     if status not in outbox.REPORT_STATUSES:
         return _text(f"Field status must be one of {', '.join(outbox.REPORT_STATUSES)}", 400)
-    reason = request.form.get("failureReason", "").strip()[:200] or None
+    reason = _field("failureReason", 200) or None
     known = outbox.record_delivery_report(_db(), message_id, status, reason)
     if not known:
-        log.warning("delivery report for unknown message id %s (%s)", message_id[:64], status)
+        log.warning("delivery report for unknown message id %s (%s)", message_id, status)
     return _text("OK")
 
 
 @blueprint.post("/inbound")
 def inbound_sms() -> ResponseReturnValue:
-    form = request.form
-    gateway_id = form.get("id", "").strip()
-    sender = form.get("from", "").strip()
+    gateway_id = _field("id", FIELD_MAX + 1)
+    sender = _field("from", FIELD_MAX + 1)
     if not gateway_id or len(gateway_id) > FIELD_MAX:
         return _text("Missing or malformed field: id", 400)
     if not sender or len(sender) > FIELD_MAX:
@@ -59,10 +65,10 @@ def inbound_sms() -> ResponseReturnValue:
         _db(),
         gateway_id=gateway_id,
         sender=sender,
-        to=form.get("to", "").strip()[:32],
-        text=form.get("text", "")[:TEXT_MAX],
-        link_id=form.get("linkId", "").strip()[:FIELD_MAX] or None,
-        date=form.get("date"),
+        to=_field("to", 32),
+        text=_field("text", TEXT_MAX),
+        link_id=_field("linkId") or None,
+        date=_field("date"),
         region=current_app.config["PORTAL_COUNTRY"],
         languages=current_app.config["PORTAL_LANGUAGES"],
     )

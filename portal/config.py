@@ -56,9 +56,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
     }
     secret_key = get("SECRET_KEY")
     if production:
-        missing = [
-            name for name in ("SECRET_KEY", "AT_CALLBACK_TOKEN", "DATABASE_URL") if not get(name)
-        ]
+        # Without an Africa's Talking account, SMS would be printed and silently lost.
+        required = ("SECRET_KEY", "AT_CALLBACK_TOKEN", "DATABASE_URL", "AT_USERNAME", "AT_API_KEY")
+        missing = [name for name in required if not get(name)]
         if missing:
             raise ConfigError(
                 f"PORTAL_ENV=production needs {', '.join(missing)} set in the environment"

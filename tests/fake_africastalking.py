@@ -110,6 +110,8 @@ class FakeAfricasTalking(ThreadingHTTPServer):
         self.api_key = api_key
         self.balance = balance
         self.timeout_sleep = timeout_sleep
+        # What the messaging answer says it is; a proxy may add a charset the SDK won't parse.
+        self.content_type = JSON
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._sent: list[SentSms] = []
@@ -292,7 +294,7 @@ class FakeAfricasTalking(ThreadingHTTPServer):
                 self._sent.extend(accepted)
                 self._changed.notify_all()
         body = {"SMSMessageData": {"Message": summary, "Recipients": recipients}}
-        return _Reply(201, JSON, json.dumps(body))
+        return _Reply(201, self.content_type, json.dumps(body))
 
 
 class _Handler(BaseHTTPRequestHandler):

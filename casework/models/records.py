@@ -63,6 +63,9 @@ class OutboundMessage(Timestamped, Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # A relay holds the row until then; a relay that died lets it go back to the queue.
     claimed_until: Mapped[dt.datetime | None]
+    # Which claim holds the row: a relay whose claim ran out can no longer record over
+    # the relay that took the row after it.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[dt.datetime | None]
     delivered_at: Mapped[dt.datetime | None]
     gateway_message_id: Mapped[str | None] = mapped_column(String(64), index=True)

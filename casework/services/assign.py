@@ -35,6 +35,8 @@ def assign(
     with db.transaction() as session:
         case = case_for_update(session, case_id, actor)
         target_agency = agency_id if agency_id is not None else case.agency_id
+        if actor.role == Role.CASE_OFFICER.value and target_agency != actor.agency_id:
+            raise NotPermitted(N_("Your role cannot assign cases"))
         if session.get(Agency, target_agency) is None:
             raise InvalidInput("agency", N_("Choose an agency from the list"))
         officer = session.get(StaffUser, officer_id) if officer_id is not None else None

@@ -43,6 +43,20 @@ def citizen_language(db: Database, phone: str) -> str | None:
         return session.scalar(select(Citizen.language).where(Citizen.phone == phone))
 
 
+def acknowledged_recently(db: Database, phone: str, within: dt.timedelta) -> bool:
+    """Whether a message of no known keyword from `phone` was answered within `within`."""
+    with db.read() as session:
+        found = session.scalar(
+            select(InboundMessage.id).where(
+                InboundMessage.sender == phone,
+                InboundMessage.command == "other",
+                InboundMessage.reply_id.is_not(None),
+                InboundMessage.received_at > utcnow() - within,
+            )
+        )
+    return found is not None
+
+
 def inbound_seen(db: Database, gateway_id: str) -> bool:
     with db.read() as session:
         found = session.scalar(

@@ -23,7 +23,8 @@ class World:
     intake: Agency
     other: Agency
     office: Office
-    service: Service
+    service: Service  # the other agency's
+    intake_service: Service
     citizen: Citizen
     staff: dict[str, StaffUser]
     other_officer: StaffUser
@@ -44,6 +45,7 @@ def build_world(db: Database) -> World:
         other=other,
         office=create_office(db, intake, district="eThekwini"),
         service=create_service(db, other),
+        intake_service=create_service(db, intake),
         citizen=create_citizen(db, phone="+27821234567", language="zu"),
         staff={role.value: create_staff_user(db, intake, role.value) for role in Role},
         other_officer=create_staff_user(db, other, Role.CASE_OFFICER.value),

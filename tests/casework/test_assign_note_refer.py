@@ -71,6 +71,17 @@ def test_assign_refuses_an_officer_of_another_agency(db, world, grievance):
         assert session.get(Case, grievance.id).assigned_to_id is None
 
 
+def test_case_officer_may_take_an_acknowledged_grievance(db, world, grievance):
+    transition(db, grievance.id, "acknowledged", world.actor("triage_officer"))
+    officer = world.actor("case_officer")
+    assign(db, grievance.id, officer, officer_id=officer.staff_id)
+    with db.read() as session:
+        case = session.get(Case, grievance.id)
+        assert (case.status, case.assigned_to_id) == ("assigned", officer.staff_id)
+    with pytest.raises(NotPermitted):  # nor move it to another agency
+        assign(db, grievance.id, officer, agency_id=world.other.id)
+
+
 def test_case_officer_may_take_a_case_but_not_give_it_away(db, world, grievance):
     officer = world.actor("case_officer")
     with pytest.raises(NotPermitted):

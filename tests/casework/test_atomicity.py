@@ -190,3 +190,16 @@ def test_insert_case_survives_another_transaction_taking_the_reference_first(pos
     with db.read() as session:
         assert session.get(Referral, referral.id).reason == "Race"
     db.dispose()
+
+
+def test_database_errors_never_carry_the_values_they_were_given(db):
+    with db.transaction() as session:
+        session.add(Citizen(phone="+27821112222", language="en"))
+    with pytest.raises(sa.exc.IntegrityError) as error, db.transaction() as session:
+        session.add(Citizen(phone="+27821112222", language="en"))
+    message = str(error.value)
+    assert "SQL parameters hidden" in message
+    if not db.is_postgresql:
+        assert "+27821112222" not in message
+    # PostgreSQL's own DETAIL line ("Key (phone)=(...) already exists") still names the
+    # value; keeping that out of logs is a logging filter's job, not the engine's.

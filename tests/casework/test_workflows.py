@@ -45,7 +45,7 @@ def new_case(db, world, kind):
         return submit_application(
             db,
             phone=world.citizen.phone,
-            service_id=world.service.id,
+            service_id=world.intake_service.id,
             answers={"children": 2},
             channel="web",
             language="zu",
@@ -135,10 +135,12 @@ def test_transition_requiring_a_reason_refuses_without_one(db, world):
     assert event.body == "Duplicate"
 
 
-def test_transition_to_a_final_status_closes_the_case_and_reopening_clears_it(db, world):
+def test_transition_to_a_final_status_closes_the_case(db, world):
     case = new_case(db, world, "grievance")
     set_status(db, case, "in_progress")
     transition(db, case.id, "resolved", world.actor("case_officer"), reason="Paid on 3 May.")
+    with db.read() as session:
+        assert session.get(Case, case.id).closed_at is None
     transition(db, case.id, "closed", world.actor("citizen"))
     with db.read() as session:
         assert session.get(Case, case.id).closed_at is not None
@@ -149,3 +151,34 @@ def test_citizen_cannot_move_someone_elses_case(db, world):
     stranger = Actor.citizen(world.citizen.id + 1000, "web")
     with pytest.raises(NotFound):
         transition(db, case.id, "withdrawn", stranger)
+
+
+def test_nobody_without_a_citizen_id_can_act_as_the_owner_of_an_anonymous_grievance(db, world):
+    anonymous = lodge_grievance(
+        db,
+        phone="+27830000003",
+        category="fraud_corruption",
+        description="Bribe.",
+        channel="ussd",
+        language="en",
+        country="ZA",
+        district="eThekwini",
+        anonymous=True,
+    ).grievance
+    set_status(db, anonymous, "resolved")
+    with pytest.raises(NotFound):
+        transition(db, anonymous.id, "closed", Actor.citizen(None, "ussd"))
+
+
+def test_staff_cannot_change_another_agencys_case(db, world):
+    application = new_case(db, world, "application")  # the intake agency's
+    outsider = Actor.staff(world.other_officer)
+    with pytest.raises(NotFound):
+        transition(db, application.id, "under_review", outsider)
+    grievance = new_case(db, world, "grievance")
+    with pytest.raises(NotFound):
+        transition(db, grievance.id, "escalated", outsider, reason="Not mine.")
+    # Both agencies of a referral work on it.
+    referral = new_case(db, world, "referral")
+    transition(db, referral.id, "accepted", outsider)
+    transition(db, referral.id, "cancelled", world.actor("case_officer"), reason="Moved away.")

@@ -177,3 +177,59 @@ def test_relay_hands_back_messages_claimed_by_a_relay_that_died(db, fake, relay)
     make_due(db)  # its claim runs out
     assert relay.run_once() == 5
     assert len(fake.sent) == 5
+
+
+def test_relay_whose_claim_ran_out_cannot_record_over_the_relay_that_took_over(db, fake, relay):
+    queue(db)
+    [first] = outbox.claim_due_messages(db, 1, dt.timedelta(minutes=5))
+    make_due(db)  # the first claim runs out; another relay takes the message over
+    [second] = outbox.claim_due_messages(db, 1, dt.timedelta(minutes=5))
+    assert outbox.record_sent(
+        db, second, gateway_message_id="ATXid_2", cost=None, parts=1, encoding="GSM-7"
+    )
+    assert not outbox.record_sent(
+        db, first, gateway_message_id="ATXid_1", cost=None, parts=1, encoding="GSM-7"
+    )
+    outbox.record_retry(db, first, "Timeout", utcnow())
+    [row] = rows(db)
+    assert (row.status, row.gateway_message_id, row.attempts) == ("sent", "ATXid_2", 1)
+
+
+def test_relay_with_a_slow_gateway_hands_back_what_it_cannot_send_inside_its_lease(
+    db, fake, gateway
+):
+    fake.timeout_sleep = 0.7  # past the gateway's 0.5 s read timeout
+    for _ in range(10):
+        fake.fail_next("timeout", record_late=True)
+    queue(db, 10)
+    relay = Relay(db, gateway, quick_settings(lease=dt.timedelta(seconds=1)))
+    handled = relay.run_once()
+    assert 1 <= handled < 10
+    statuses = [row.status for row in rows(db)]
+    assert "sending" not in statuses  # nothing left claimed for another relay to double
+    assert statuses.count("queued") == 10  # the slow ones retry; the rest went back untouched
+
+
+def test_relay_one_broken_message_does_not_hold_up_the_batch(db, fake, relay):
+    queue(db, 2)
+    queue(db, template="referral_sent", params={"reference": "R 1234 5678 90"})  # no agency
+    queue(db, 2)
+    assert relay.run_once() == 5
+    statuses = [(row.template, row.status, row.failure_reason) for row in rows(db)]
+    assert statuses.count(("grievance_closed", "sent", None)) == 4
+    assert ("referral_sent", "failed", "Error: KeyError") in statuses
+    assert len(fake.sent) == 4
+
+
+def test_pause_that_ran_out_with_nothing_to_send_stops_being_reported(db, fake, relay):
+    outbox.pause_gateway(db, "africastalking", "InsufficientBalance", utcnow())
+    assert relay.run_once() == 0
+    assert outbox.gateway_pause(db) is None
+
+
+def test_relay_reads_a_json_answer_even_with_a_charset_on_its_content_type(db, fake, relay):
+    fake.content_type = "application/json; charset=utf-8"
+    queue(db)
+    relay.run_once()
+    [row] = rows(db)
+    assert row.status == "sent" and row.gateway_message_id == fake.sent[0].message_id

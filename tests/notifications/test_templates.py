@@ -17,6 +17,7 @@ LONGEST = {
     "service": "Social relief of distress",  # the longest short name in the directory: 24
     "agency": "Human Settlements",
     "languages": "en af zu xh st sw",
+    "language": "Afrikaans",  # the longest of the languages' own names
 }
 LANGUAGES = languages_with_catalogs()
 

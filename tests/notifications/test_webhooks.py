@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from casework import outbox
 from casework.models import Citizen, InboundMessage, OutboundMessage
-from casework.references import format_reference
+from casework.references import format_reference, new_reference
 from casework.services import lodge_grievance, transition
 from notifications.relay import Relay
 from tests.casework.scenes import build_world
@@ -148,7 +148,7 @@ def test_status_reply_reveals_nothing_for_someone_elses_case_or_a_made_up_one(ap
     ).grievance
     client = app.test_client()
     inbound(client, case.reference, sender="+27839999999", gateway_id="a")
-    inbound(client, "STATUS 4827193506", sender="+27839999999", gateway_id="b")
+    inbound(client, f"STATUS {new_reference()}", sender="+27839999999", gateway_id="b")
     first, second = replies(db)
     assert first[1:] == second[1:] == ("reply_status_unknown", {}, "en")
 
@@ -171,8 +171,8 @@ def test_lang_changes_the_language_and_replies_in_it(app, db):
     inbound(app.test_client(), "LANG isiZulu")
     with db.read() as session:
         assert session.get(Citizen, citizen.id).language == "zu"
-    [(_, template, _, language)] = replies(db)
-    assert (template, language) == ("reply_language", "zu")
+    [(_, template, params, language)] = replies(db)
+    assert (template, params, language) == ("reply_language", {"language": "isiZulu"}, "zu")
 
 
 def test_lang_unknown_lists_the_deployments_languages(app, db):
@@ -234,10 +234,58 @@ def test_delivery_report_that_beats_the_relays_record_is_applied_later(app, db):
     client = app.test_client()
     assert report(client, id="ATXid_early", status="Success").status_code == 200
     assert report(client, id="ATXid_early", status="Success").status_code == 200
-    [message_id] = queue(db)
-    outbox.claim_due_messages(db, 1, dt.timedelta(minutes=5))
+    queue(db)
+    [claimed] = outbox.claim_due_messages(db, 1, dt.timedelta(minutes=5))
     outbox.record_sent(
-        db, message_id, gateway_message_id="ATXid_early", cost="ZAR 0.35", parts=1, encoding="GSM-7"
+        db, claimed, gateway_message_id="ATXid_early", cost="ZAR 0.35", parts=1, encoding="GSM-7"
     )
     [row] = rows(db)
     assert row.status == "delivered" and row.delivered_at is not None
+
+
+def test_status_with_a_mistyped_reference_says_so(app, db):
+    world = build_world(db)
+    case = lodge_grievance(
+        db,
+        phone=world.citizen.phone,
+        category="payment",
+        description="Late.",
+        channel="ussd",
+        language="en",
+        country="ZA",
+        district="eThekwini",
+    ).grievance
+    typo = case.reference[:9] + str((int(case.reference[9]) + 1) % 10)
+    client = app.test_client()
+    inbound(client, f"STATUS {typo}", gateway_id="a")
+    inbound(client, typo, gateway_id="b")
+    assert [r[1] for r in replies(db)] == ["reply_reference_mistyped"] * 2
+
+
+def test_unknown_texts_are_acknowledged_at_most_once_in_six_hours(app, db):
+    client = app.test_client()
+    for n in range(3):
+        inbound(client, f"auto-reply number {n}", gateway_id=f"auto-{n}")
+    with db.read() as session:
+        assert session.scalar(select(func.count(InboundMessage.id))) == 3  # all kept
+    assert [r[1] for r in replies(db)] == ["reply_received"]
+
+
+def test_inbound_sms_with_nul_bytes_and_odd_dates_is_kept_not_a_500(app, db):
+    client = app.test_client()
+    response = client.post(
+        "/sms/inbound",
+        data={
+            "from": "+27821234567",
+            "to": "32100",
+            "text": "hel\x00lo\nthere",
+            "id": "nul\x00-1",
+            "date": "0001-01-01T00:00:00+01:00",
+        },
+    )
+    assert response.status_code == 200
+    with db.read() as session:
+        [kept] = session.scalars(select(InboundMessage)).all()
+        assert (kept.text, kept.gateway_id) == ("hello\nthere", "nul-1")
+    report_response = report(client, id="AT\x00Xid", status="Success")
+    assert report_response.status_code == 200
