@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.database import Database
 from casework.errors import N_, InvalidInput
 from casework.models import Citizen, utcnow
 from casework.national_ids import normalise_national_id
@@ -47,3 +48,8 @@ def find_or_register_citizen(
         citizen.sms_consent_at = utcnow()
     session.flush()
     return citizen
+
+
+def citizen_language(db: Database, phone: str) -> str | None:
+    with db.read() as session:
+        return session.scalar(select(Citizen.language).where(Citizen.phone == phone))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from casework.database import Database
 from casework.errors import N_
-from casework.models import Service
+from casework.models import Office, Service
 
 CATEGORIES = {
     "grants": N_("Grants and money"),
@@ -64,4 +65,105 @@ def _summary(service: Service, language: str) -> ServiceSummary:
         language=text.language,
         agency=service.agency.short_name,
         channels=tuple(service.channels),
+    )
+
+
+@dataclass(frozen=True)
+class OfficeSummary:
+    id: int
+    name: str
+    agency: str
+    district: str
+    address: str
+    phone: str | None
+    opening_hours: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ServiceDetail:
+    summary: ServiceSummary
+    eligibility: str
+    required_documents: tuple[str, ...]
+    cost: str
+    application_fields: tuple[dict[str, Any], ...]
+    offices: tuple[OfficeSummary, ...]
+
+
+def categories(db: Database, channel: str | None = None) -> list[str]:
+    """Categories with at least one active service (open to `channel`, if given)."""
+    found = {
+        s.category for s in list_services(db, "en") if channel is None or channel in s.channels
+    }
+    return [code for code in CATEGORIES if code in found]
+
+
+def services_in_category(
+    db: Database, category: str, language: str, channel: str | None = None
+) -> list[ServiceSummary]:
+    return [
+        s
+        for s in list_services(db, language)
+        if s.category == category and (channel is None or channel in s.channels)
+    ]
+
+
+def service_detail(db: Database, service_id: int, language: str) -> ServiceDetail | None:
+    with db.read() as session:
+        service = session.scalars(
+            select(Service)
+            .where(Service.id == service_id, Service.active)
+            .options(
+                selectinload(Service.texts),
+                selectinload(Service.agency),
+                selectinload(Service.offices).selectinload(Office.agency),
+            )
+        ).one_or_none()
+        if service is None:
+            return None
+        text = service.text(language)
+        return ServiceDetail(
+            summary=_summary(service, language),
+            eligibility=text.eligibility,
+            required_documents=tuple(text.required_documents),
+            cost=text.cost,
+            application_fields=tuple(service.application_fields),
+            offices=tuple(_office(office) for office in sorted(service.offices, key=_by_place)),
+        )
+
+
+def districts(db: Database) -> list[str]:
+    with db.read() as session:
+        return list(session.scalars(select(Office.district).distinct().order_by(Office.district)))
+
+
+def offices_in_district(db: Database, district: str) -> list[OfficeSummary]:
+    with db.read() as session:
+        offices = session.scalars(
+            select(Office)
+            .where(Office.district == district)
+            .options(selectinload(Office.agency))
+            .order_by(Office.name)
+        ).all()
+        return [_office(office) for office in offices]
+
+
+def office(db: Database, office_id: int) -> OfficeSummary | None:
+    with db.read() as session:
+        found = session.get(Office, office_id)
+        return _office(found) if found else None
+
+
+def _by_place(office: Office) -> tuple[str, str]:
+    return (office.district, office.name)
+
+
+def _office(office: Office) -> OfficeSummary:
+    return OfficeSummary(
+        id=office.id,
+        name=office.name,
+        agency=office.agency.short_name,
+        district=office.district,
+        address=office.address,
+        phone=office.phone,
+        opening_hours=tuple(office.opening_hours),
     )

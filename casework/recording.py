@@ -45,6 +45,13 @@ def insert_case(session: Session, case: Case, draw: Any = None) -> Case:
     raise RuntimeError("could not draw an unused case reference")
 
 
+def case_for_idempotency_key(session: Session, key: str | None) -> Case | None:
+    """The case an earlier submission with this key created, if any."""
+    if key is None:
+        return None
+    return session.scalars(select(Case).where(Case.idempotency_key == key)).one_or_none()
+
+
 def _reference_taken(session: Session, reference: str) -> bool:
     return session.scalar(select(Case.id).where(Case.reference == reference)) is not None
 

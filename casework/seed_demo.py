@@ -42,9 +42,11 @@ def directory_is_empty(db: Database) -> bool:
         return session.scalar(select(Agency.id).limit(1)) is None
 
 
-def seed_demo(db: Database) -> list[DemoAccount]:
+def seed_demo(db: Database, *, with_staff: bool = True) -> list[DemoAccount]:
     """Insert the demo directory and staff; return the staff logins to show once."""
     _insert_directory(db)
+    if not with_staff:
+        return []
     # Staff are created after the directory has committed: create_staff runs its own
     # transaction and looks the agency up by code.
     accounts = []

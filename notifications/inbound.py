@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from casework.citizens import citizen_language
 from casework.database import Database
 from casework.errors import InvalidInput
 from casework.i18n import LANGUAGE_NAMES
@@ -13,7 +14,6 @@ from casework.phones import mask_phone, normalise_phone
 from casework.references import format_reference
 from casework.services.sms_requests import (
     acknowledged_recently,
-    citizen_language,
     inbound_seen,
     own_case_status,
     receive_sms,

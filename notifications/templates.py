@@ -15,7 +15,7 @@ from typing import Any
 from casework.errors import N_
 from casework.i18n import translations
 from casework.status_labels import status_label
-from notifications.encoding import SmsSize, measure
+from casework.text_encoding import SmsSize, measure
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from notifications import webhooks as notifications_webhooks
 from portal import callback_token, cli, health, languages
 from portal.citizen import home
 from portal.config import load_config
+from ussd import app_setup as ussd_app
+from ussd import webhook as ussd_webhook
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     health.init_app(app)
     cli.init_app(app)
     notifications_app.init_app(app)
-    callback_token.protect(app, notifications_webhooks.blueprint.name)
+    ussd_app.init_app(app)
+    callback_token.protect(app, notifications_webhooks.blueprint.name, ussd_webhook.blueprint.name)
     app.register_blueprint(home.blueprint)
     return app

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-from notifications.encoding import measure
+from casework.text_encoding import measure
 
 # The per-recipient statuses the real API documents.
 RECIPIENT_STATUSES: dict[int, str] = {

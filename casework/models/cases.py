@@ -53,6 +53,10 @@ class Case(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(8))
     due_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+    # Set by a channel that may submit the same thing twice (a USSD hop the gateway
+    # retries, a web form posted twice): the second submission returns the first case.
+    # A unique index, not a constraint: SQLite can add one without rebuilding the table.
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True, index=True)
 
     citizen: Mapped[Citizen | None] = relationship()
     agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])

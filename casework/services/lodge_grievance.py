@@ -15,7 +15,13 @@ from casework.grievance_categories import BY_CODE
 from casework.models import Agency, Grievance, Office, utcnow
 from casework.passwords import hash_secret
 from casework.phones import normalise_phone
-from casework.recording import audit, insert_case, queue_sms, record_event
+from casework.recording import (
+    audit,
+    case_for_idempotency_key,
+    insert_case,
+    queue_sms,
+    record_event,
+)
 from casework.workflows import GRIEVANCE
 from casework.working_days import add_working_days
 
@@ -43,6 +49,7 @@ def lodge_grievance(
     district: str | None = None,
     anonymous: bool = False,
     name: str | None = None,
+    idempotency_key: str | None = None,
 ) -> LodgedGrievance:
     """Record a grievance, confirm it by SMS, and put it in the intake agency's queue.
 
@@ -64,6 +71,9 @@ def lodge_grievance(
     pin = f"{secrets.randbelow(10_000):04d}" if anonymous else None
 
     with db.transaction() as session:
+        earlier = case_for_idempotency_key(session, idempotency_key)
+        if isinstance(earlier, Grievance):
+            return LodgedGrievance(earlier, None)  # the PIN went out with the first one
         office = session.get(Office, office_id) if office_id is not None else None
         if office_id is not None and office is None:
             raise InvalidInput("office", N_("Choose an office from the list"))
@@ -91,6 +101,7 @@ def lodge_grievance(
             pin_hash=hash_secret(pin) if pin else None,
             priority="urgent" if BY_CODE[category].sensitive else "normal",
             due_at=add_working_days(now, ACKNOWLEDGE_WITHIN_WORKING_DAYS),
+            idempotency_key=idempotency_key,
         )
         insert_case(session, grievance)
         actor = Actor.citizen(citizen.id if citizen else None, channel)

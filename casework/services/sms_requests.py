@@ -38,11 +38,6 @@ def own_case_status(db: Database, reference: str, phone: str) -> CaseStatus | No
     return CaseStatus(*row) if row else None
 
 
-def citizen_language(db: Database, phone: str) -> str | None:
-    with db.read() as session:
-        return session.scalar(select(Citizen.language).where(Citizen.phone == phone))
-
-
 def acknowledged_recently(db: Database, phone: str, within: dt.timedelta) -> bool:
     """Whether a message of no known keyword from `phone` was answered within `within`."""
     with db.read() as session:

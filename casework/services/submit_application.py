@@ -10,7 +10,13 @@ from casework.citizens import find_or_register_citizen
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotPermitted
 from casework.models import Application, Channel, Service, utcnow
-from casework.recording import audit, insert_case, queue_sms, record_event
+from casework.recording import (
+    audit,
+    case_for_idempotency_key,
+    insert_case,
+    queue_sms,
+    record_event,
+)
 from casework.workflows import APPLICATION
 from casework.working_days import add_working_days
 
@@ -28,12 +34,16 @@ def submit_application(
     language: str,
     name: str | None = None,
     national_id: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Application:
     """Check the answers against the service's form, record the application, confirm by SMS.
 
     The due date is the service level, in working days from now.
     """
     with db.transaction() as session:
+        earlier = case_for_idempotency_key(session, idempotency_key)
+        if isinstance(earlier, Application):
+            return earlier
         service = session.get(Service, service_id)
         if service is None or not service.active:
             raise InvalidInput("service", N_("Choose a service from the list"))
@@ -61,6 +71,7 @@ def submit_application(
             service=service,
             answers=clean,
             due_at=add_working_days(utcnow(), service.service_level_days),
+            idempotency_key=idempotency_key,
         )
         insert_case(session, application)
         actor = Actor.citizen(citizen.id, channel)

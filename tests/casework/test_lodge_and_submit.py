@@ -225,3 +225,31 @@ def test_submit_application_checks_id_number_fields(db, world):
         language="en",
     )
     assert application.answers == {"child_id": "8001015009087"}
+
+
+def test_submitting_twice_with_one_idempotency_key_makes_one_case(db, world):
+    first = lodge(db, idempotency_key="ussd:abc:1*2")
+    again = lodge(db, idempotency_key="ussd:abc:1*2")
+    assert again.grievance.id == first.grievance.id and again.pin is None
+    application = submit_application(
+        db,
+        phone="+27821234567",
+        service_id=world.service.id,
+        answers={"children": 1},
+        channel="ussd",
+        language="en",
+        idempotency_key="ussd:def:1",
+    )
+    repeat = submit_application(
+        db,
+        phone="+27821234567",
+        service_id=world.service.id,
+        answers={"children": 1},
+        channel="ussd",
+        language="en",
+        idempotency_key="ussd:def:1",
+    )
+    assert repeat.id == application.id
+    with db.read() as session:
+        assert session.scalar(select(func.count(Case.id))) == 2
+        assert session.scalar(select(func.count(OutboundMessage.id))) == 2

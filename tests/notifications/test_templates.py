@@ -5,8 +5,8 @@ import pytest
 
 from casework.i18n import languages_with_catalogs
 from casework.status_labels import STATUS_LABELS
+from casework.text_encoding import measure
 from casework.workflows import WORKFLOWS
-from notifications.encoding import measure
 from notifications.templates import TEMPLATES, render
 
 LONGEST = {

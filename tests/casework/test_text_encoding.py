@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from notifications.encoding import (
+from casework.text_encoding import (
     GSM7_BASIC,
     GSM7_EXTENSION,
     SmsSize,

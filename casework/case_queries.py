@@ -1,0 +1,113 @@
+"""What a citizen may read of their own cases, found by their phone number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectin_polymorphic, selectinload
+
+from casework.database import Database
+from casework.models import (
+    Application,
+    Case,
+    CaseEvent,
+    Citizen,
+    Grievance,
+    Referral,
+    Service,
+)
+from casework.workflows import WORKFLOWS
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    reference: str
+    kind: str
+    status: str
+    # What the case is about: the service's short name, the agency, or the complaint's
+    # category code (for the channel to translate).
+    subject: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: dt.datetime
+    type: str
+    to_status: str | None
+    body: str | None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    summary: CaseSummary
+    latest: PublicEvent | None
+
+
+def open_cases_for_phone(db: Database, phone: str, language: str) -> list[CaseSummary]:
+    """The citizen's open cases, newest first."""
+    with db.read() as session:
+        cases = session.scalars(
+            _own_cases(phone).order_by(Case.created_at.desc(), Case.id.desc())
+        ).all()
+        return [
+            _summary(case, language) for case in cases if WORKFLOWS[case.kind].is_open(case.status)
+        ]
+
+
+def own_case(
+    db: Database,
+    phone: str,
+    language: str,
+    *,
+    case_id: int | None = None,
+    reference: str | None = None,
+) -> CaseView | None:
+    """One of the citizen's cases with its latest public event; None for anyone else's,
+    exactly as for a case that does not exist."""
+    query = _own_cases(phone)
+    query = (
+        query.where(Case.id == case_id)
+        if case_id is not None
+        else query.where(Case.reference == reference)
+    )
+    with db.read() as session:
+        case = session.scalars(query).one_or_none()
+        if case is None:
+            return None
+        latest = session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.public)
+            .order_by(CaseEvent.id.desc())
+            .limit(1)
+        ).one_or_none()
+        return CaseView(
+            _summary(case, language),
+            PublicEvent(latest.at, latest.type, latest.to_status, latest.body) if latest else None,
+        )
+
+
+def _own_cases(phone: str):  # type: ignore[no-untyped-def]
+    return (
+        select(Case)
+        .join(Citizen, Case.citizen_id == Citizen.id)
+        .where(Citizen.phone == phone)
+        .options(
+            selectin_polymorphic(Case, [Application, Grievance, Referral]),
+            selectinload(Application.service).selectinload(Service.texts),
+            selectinload(Referral.agency),
+        )
+    )
+
+
+def _summary(case: Case, language: str) -> CaseSummary:
+    if isinstance(case, Application):
+        subject = case.service.text(language).short_name
+    elif isinstance(case, Referral):
+        subject = case.agency.short_name
+    else:
+        subject = case.category  # type: ignore[attr-defined]
+    return CaseSummary(case.id, case.reference, case.kind, case.status, subject, case.created_at)

@@ -1,0 +1,199 @@
+"""One USSD hop: from the gateway's cumulative `text` to the next screen.
+
+Africa's Talking sends every input of the session so far joined by `*`. The new input is
+what follows the text seen on the last hop (kept in the session), because citizens type
+`*` too. A hop the gateway sends again gets the reply it got the first time, without
+running twice; a session cut off mid-way is offered back when the number dials again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from casework.citizens import citizen_language
+from casework.phones import mask_phone
+from ussd.screen_kit import (
+    BACK,
+    HOME,
+    MORE,
+    Context,
+    End,
+    Go,
+    GoHome,
+    Info,
+    Invalid,
+    Menu,
+    Outcome,
+    Prompt,
+    menu_pages,
+    page_count,
+    render,
+    truncate,
+)
+from ussd.screens import SCREENS
+from ussd.session_store import SessionStore
+
+log = logging.getLogger(__name__)
+
+SESSION_TTL = 300  # gateways end a USSD session within about three minutes
+RESUME_TTL = 600  # "continue where you left off" for ten minutes
+STACK_MAX = 30
+
+
+def handle_hop(ctx: Context, store: SessionStore, text: str) -> str:
+    """The reply (`CON ...` or `END ...`) to this hop of `ctx.session_id`."""
+    key = "session:" + ctx.session_id
+    with store.lock(key, timeout=8) as acquired:
+        if not acquired:
+            return "END " + ctx.gettext("We are busy. Please dial again in a minute.")
+        record = store.get(key)
+        if record is not None and record["phone"] != ctx.phone:
+            return "END " + ctx.gettext("Please dial again.")
+        if record is not None and record["seen"] == text:
+            return record["reply"]  # the gateway sent this hop again
+        if record is None:
+            state, reply = _start(ctx, store, lost=text != "")
+        else:
+            ctx = replace(ctx, language=record["state"]["language"])
+            state, reply = step(ctx, record["state"], new_input(record["seen"], text))
+        ended = reply.startswith("END ")
+        store.put(
+            key, {"phone": ctx.phone, "seen": text, "reply": reply, "state": state}, SESSION_TTL
+        )
+        _keep_for_resume(store, ctx.phone, state, ended)
+        return reply
+
+
+def new_input(seen: str, text: str) -> str:
+    """What the citizen typed on this hop."""
+    if seen == "":
+        return text
+    if text.startswith(seen + "*"):
+        return text[len(seen) + 1 :]
+    # The gateway's text does not extend what we saw (it should): take the last part.
+    return text.rsplit("*", 1)[-1]
+
+
+def home_state(language: str) -> dict[str, Any]:
+    return {"screen": "home", "data": {}, "page": 0, "stack": [], "language": language}
+
+
+def _start(ctx: Context, store: SessionStore, *, lost: bool) -> tuple[dict[str, Any], str]:
+    saved_language = citizen_language(ctx.db, ctx.phone)
+    if saved_language in ctx.languages:
+        ctx = replace(ctx, language=saved_language)
+    state = home_state(ctx.language)
+    saved = store.get("resume:" + ctx.phone)
+    if saved is not None and not lost:
+        state = {**state, "screen": "resume", "data": {"resume": saved}}
+        return state, _render(ctx, state, None)
+    note = ctx.gettext("Sorry, we lost your place.") if lost else None
+    return state, _render(ctx, state, note)
+
+
+def step(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any], str]:
+    """Apply one input to a session state: (new state, reply). Pure apart from the casework
+    calls the screens make."""
+    typed = typed.strip()
+    if state["screen"] == "resume":
+        return _resume(ctx, state, typed)
+    screen = SCREENS[state["screen"]]
+    view = screen.show(ctx, state["data"])
+    zero_is_answer = isinstance(view, Prompt) and view.zero_is_answer
+    if typed == HOME:
+        return _home(ctx, state["language"])
+    if typed == BACK and not zero_is_answer:
+        if not state["stack"]:
+            return _home(ctx, state["language"])
+        previous = {
+            **state["stack"][-1],
+            "stack": state["stack"][:-1],
+            "language": state["language"],
+        }
+        return previous, _render(ctx, previous, None)
+    if typed == MORE and page_count(ctx, view) > 1:
+        state = {**state, "page": state["page"] + 1}
+        return state, _render(ctx, state, None)
+    outcome = _answer(ctx, screen, view, state, typed)
+    return _apply(ctx, state, outcome)
+
+
+def _answer(ctx: Context, screen: Any, view: Any, state: dict[str, Any], typed: str) -> Outcome:
+    if isinstance(view, Info) or screen.answer is None:
+        return Invalid("Reply 0 to go back, 00 for home")
+    if isinstance(view, Prompt):
+        return screen.answer(ctx, state["data"], typed)
+    index = _chosen(ctx, view, state["page"], typed)
+    if index is None:
+        return Invalid("Choose a number from the list")
+    return screen.answer(ctx, state["data"], index)
+
+
+def _chosen(ctx: Context, view: Menu, page: int, typed: str) -> int | None:
+    pages = menu_pages(ctx, view)
+    on_page = pages[page % len(pages)]
+    if typed.isdigit() and 1 <= int(typed) <= len(on_page):
+        return on_page[int(typed) - 1]
+    return None
+
+
+def _apply(ctx: Context, state: dict[str, Any], outcome: Outcome) -> tuple[dict[str, Any], str]:
+    if isinstance(outcome, Invalid):
+        return state, _render(ctx, state, ctx.gettext(outcome.error) % outcome.params)
+    if isinstance(outcome, End):
+        return state, truncate("END " + outcome.text, 182)
+    if isinstance(outcome, GoHome):
+        language = outcome.language or state["language"]
+        home = home_state(language)
+        return home, _render(replace(ctx, language=language), home, outcome.note)
+    assert isinstance(outcome, Go)
+    here = {key: state[key] for key in ("screen", "data", "page")}
+    following = {
+        "screen": outcome.screen,
+        "data": {**state["data"], **outcome.data},
+        "page": 0,
+        "stack": [*state["stack"], here][-STACK_MAX:],
+        "language": state["language"],
+    }
+    return following, _render(ctx, following, None)
+
+
+def _home(ctx: Context, language: str) -> tuple[dict[str, Any], str]:
+    state = home_state(language)
+    return state, _render(ctx, state, None)
+
+
+def _resume(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any], str]:
+    if typed == "1":
+        saved = {**state["data"]["resume"], "language": state["language"]}
+        return saved, _render(ctx, saved, None)
+    if typed in ("2", HOME, BACK):
+        return _home(ctx, state["language"])
+    return state, _render(ctx, state, ctx.gettext("Choose a number from the list"))
+
+
+def _render(ctx: Context, state: dict[str, Any], error: str | None) -> str:
+    if state["screen"] == "resume":
+        view: Any = Menu(
+            ctx.gettext("You did not finish last time."),
+            [ctx.gettext("Continue where you left off"), ctx.gettext("Start again")],
+            nav=False,
+        )
+    else:
+        view = SCREENS[state["screen"]].show(ctx, state["data"])
+    reply = render(ctx, view, state["page"], error)
+    if len(reply) > 182:
+        log.warning("USSD screen %s too long for %s", state["screen"], mask_phone(ctx.phone))
+    return reply
+
+
+def _keep_for_resume(store: SessionStore, phone: str, state: dict[str, Any], ended: bool) -> None:
+    """Remember an unfinished journey by phone number, so a dropped call can pick it up."""
+    if ended or state["screen"] in ("home", "resume"):
+        store.delete("resume:" + phone)
+        return
+    store.put(
+        "resume:" + phone, {k: state[k] for k in ("screen", "data", "page", "stack")}, RESUME_TTL
+    )

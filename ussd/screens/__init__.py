@@ -1,0 +1,11 @@
+"""Every USSD screen, by name. A session's state names the screen it is on."""
+
+from ussd.screens import apply, complaint, directory, home, track
+
+SCREENS = {
+    **home.SCREENS,
+    **apply.SCREENS,
+    **track.SCREENS,
+    **complaint.SCREENS,
+    **directory.SCREENS,
+}

@@ -1,0 +1,176 @@
+"""Apply for a service: category, service, its questions, check the answers, submit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from casework.application_fields import clean_answer
+from casework.directory import CATEGORIES, categories, service_detail, services_in_category
+from casework.errors import InvalidInput, NotPermitted
+from casework.references import format_reference
+from casework.services import submit_application
+from ussd.screen_kit import (
+    Context,
+    End,
+    Go,
+    GoHome,
+    Invalid,
+    Menu,
+    Outcome,
+    Prompt,
+    Screen,
+    View,
+    label_in,
+    title_budget,
+    truncate,
+)
+
+CHANNEL = "ussd"
+
+
+def show_category(ctx: Context, data: dict[str, Any]) -> Menu:
+    codes = categories(ctx.db, channel=CHANNEL)
+    return Menu(ctx.gettext("What do you need?"), [ctx.gettext(CATEGORIES[c]) for c in codes])
+
+
+def answer_category(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
+    return Go("apply_service", {"category": categories(ctx.db, channel=CHANNEL)[index]})
+
+
+def _services(ctx: Context, data: dict[str, Any]) -> list[Any]:
+    return services_in_category(ctx.db, data["category"], ctx.language, channel=CHANNEL)
+
+
+def show_service(ctx: Context, data: dict[str, Any]) -> Menu:
+    return Menu(ctx.gettext("Choose a service"), [s.short_name for s in _services(ctx, data)])
+
+
+def answer_service(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
+    return first_question(ctx, _services(ctx, data)[index].id)
+
+
+def first_question(ctx: Context, service_id: int) -> Outcome:
+    return _next_question(ctx, {"service_id": service_id, "answers": {}, "question": -1})
+
+
+def ussd_questions(ctx: Context, service_id: int) -> list[dict[str, Any]]:
+    """The questions asked by USSD: required ones, and optional ones answered by choosing
+    (an optional free-text answer is left for the web, where skipping is easy)."""
+    detail = service_detail(ctx.db, service_id, ctx.language)
+    fields = detail.application_fields if detail else ()
+    return [
+        field
+        for field in fields
+        if CHANNEL in field.get("channels", (CHANNEL,))
+        and (field.get("required", True) or field["type"] in ("yes_no", "choice"))
+    ]
+
+
+def _next_question(ctx: Context, data: dict[str, Any]) -> Outcome:
+    following = data["question"] + 1
+    if following >= len(ussd_questions(ctx, data["service_id"])):
+        return Go("apply_confirm", {**data, "question": following})
+    return Go("apply_question", {**data, "question": following})
+
+
+def show_question(ctx: Context, data: dict[str, Any]) -> View:
+    field = ussd_questions(ctx, data["service_id"])[data["question"]]
+    label = label_in(ctx, field["label"])
+    if field["type"] == "yes_no":
+        return Menu(label, [ctx.gettext("Yes"), ctx.gettext("No")])
+    if field["type"] == "choice":
+        return Menu(label, [label_in(ctx, choice["label"]) for choice in field["choices"]])
+    if field["type"] == "number":
+        return Prompt(f"{label}\n{ctx.gettext('Type a number')}", field.get("min", 0) <= 0)
+    if field["type"] == "date":
+        return Prompt(f"{label}\n{ctx.gettext('Type the date as DDMMYYYY')}")
+    if field["type"] == "text":
+        limit = field.get("max_length", 60)
+        return Prompt(f"{label}\n{ctx.gettext('Up to %(limit)s letters') % {'limit': limit}}")
+    return Prompt(label)
+
+
+def answer_question(ctx: Context, data: dict[str, Any], given: Any) -> Outcome:
+    field = ussd_questions(ctx, data["service_id"])[data["question"]]
+    if field["type"] == "yes_no":
+        raw: Any = given == 0
+    elif field["type"] == "choice":
+        raw = field["choices"][given]["value"]
+    elif field["type"] == "date":
+        raw = _keypad_date(given)
+        if raw is None:
+            return Invalid("Type the date as DDMMYYYY, like 27032024")
+    else:
+        raw = given
+    try:
+        value = clean_answer(field, raw, country=ctx.country)
+    except InvalidInput as error:
+        return Invalid.from_error(error)
+    answers = {**data["answers"], field["name"]: value}
+    return _next_question(ctx, {**data, "answers": answers})
+
+
+def _keypad_date(typed: str) -> str | None:
+    """`27032024` as typed on a keypad, to `2024-03-27`."""
+    digits = typed.strip()
+    if len(digits) != 8 or not digits.isdigit():
+        return None
+    try:
+        return dt.date(int(digits[4:]), int(digits[2:4]), int(digits[:2])).isoformat()
+    except ValueError:
+        return None
+
+
+def _summary(ctx: Context, data: dict[str, Any]) -> str:
+    detail = service_detail(ctx.db, data["service_id"], ctx.language)
+    parts = [detail.summary.short_name if detail else ""]
+    for field in ussd_questions(ctx, data["service_id"]):
+        value = data["answers"].get(field["name"])
+        if field["type"] == "yes_no":
+            value = ctx.gettext("Yes") if value else ctx.gettext("No")
+        elif field["type"] == "choice":
+            value = next(
+                (label_in(ctx, c["label"]) for c in field["choices"] if c["value"] == value), value
+            )
+        parts.append(str(value))
+    return ", ".join(parts)
+
+
+def show_confirm(ctx: Context, data: dict[str, Any]) -> Menu:
+    options = [ctx.gettext("Send application"), ctx.gettext("Cancel")]
+    heading = ctx.gettext("Check your answers:")
+    summary = truncate(_summary(ctx, data), title_budget(ctx, options) - len(heading) - 1)
+    return Menu(f"{heading}\n{summary}", options)
+
+
+def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
+    if index == 1:
+        return GoHome(ctx.gettext("Nothing was sent."))
+    try:
+        application = submit_application(
+            ctx.db,
+            phone=ctx.phone,
+            service_id=data["service_id"],
+            answers=data["answers"],
+            channel=CHANNEL,
+            language=ctx.language,
+            idempotency_key=f"ussd:{ctx.session_id}",
+        )
+    except InvalidInput as error:
+        return Invalid.from_error(error)
+    except NotPermitted:
+        return End(ctx.gettext("Sorry, you cannot apply for this service by USSD."))
+    reference = format_reference(application.reference, application.kind)
+    return End(
+        ctx.gettext("Application sent. Your reference is %(reference)s. We will SMS you.")
+        % {"reference": reference}
+    )
+
+
+SCREENS = {
+    "apply_category": Screen(show_category, answer_category),
+    "apply_service": Screen(show_service, answer_service),
+    "apply_question": Screen(show_question, answer_question),
+    "apply_confirm": Screen(show_confirm, answer_confirm),
+}

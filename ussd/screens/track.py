@@ -1,0 +1,91 @@
+"""Track my cases: the caller's open cases, one case's latest news, or a typed reference
+(shown only when the case belongs to the calling number)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.case_queries import CaseSummary, CaseView, open_cases_for_phone, own_case
+from casework.errors import N_, InvalidInput
+from casework.grievance_categories import BY_CODE
+from casework.i18n import format_day
+from casework.references import format_reference, parse_reference
+from casework.status_labels import status_label
+from ussd.screen_kit import Context, Go, Info, Invalid, Menu, Outcome, Prompt, Screen
+
+EVENT_WORDS = {
+    "created": N_("Received"),
+    "status_changed": N_("Now %(status)s"),
+    "message": N_("Message"),
+}
+
+
+def subject(ctx: Context, case: CaseSummary) -> str:
+    if case.kind == "grievance":
+        category = BY_CODE.get(case.subject)
+        return ctx.gettext(category.label) if category else ctx.gettext("Complaint")
+    return case.subject
+
+
+def show_cases(ctx: Context, data: dict[str, Any]) -> Menu:
+    cases = open_cases_for_phone(ctx.db, ctx.phone, ctx.language)
+    options = [f"{subject(ctx, c)}: {ctx.gettext(status_label(c.kind, c.status))}" for c in cases]
+    title = ctx.gettext("Your open cases:") if cases else ctx.gettext("You have no open cases.")
+    return Menu(title, [*options, ctx.gettext("Type a reference")])
+
+
+def answer_cases(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
+    cases = open_cases_for_phone(ctx.db, ctx.phone, ctx.language)
+    if index >= len(cases):
+        return Go("track_reference")
+    return Go("track_case", {"case_id": cases[index].id})
+
+
+def show_reference(ctx: Context, data: dict[str, Any]) -> Prompt:
+    return Prompt(ctx.gettext("Type the reference from your SMS, like 4827 1935 06"))
+
+
+def answer_reference(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    try:
+        reference, _kind = parse_reference(typed)
+    except InvalidInput as error:
+        return Invalid.from_error(error)
+    # The same answer whether the case is someone else's or does not exist.
+    view = own_case(ctx.db, ctx.phone, ctx.language, reference=reference)
+    if view is None:
+        return Invalid("No case with that reference belongs to this number")
+    return Go("track_case", {"case_id": view.summary.id})
+
+
+def describe(ctx: Context, view: CaseView) -> str:
+    case = view.summary
+    lines = [
+        format_reference(case.reference, case.kind),
+        subject(ctx, case),
+        ctx.gettext("Status: %(status)s")
+        % {"status": ctx.gettext(status_label(case.kind, case.status))},
+    ]
+    latest = view.latest
+    if latest is not None:
+        words = ctx.gettext(EVENT_WORDS.get(latest.type, "Update"))
+        if latest.to_status:
+            words = words % {"status": ctx.gettext(status_label(case.kind, latest.to_status))}
+        news = f"{format_day(latest.at, ctx.language)}: {words}"
+        if latest.body:
+            news += f". {latest.body}"
+        lines.append(news)
+    return "\n".join(lines)
+
+
+def show_case(ctx: Context, data: dict[str, Any]) -> Info:
+    view = own_case(ctx.db, ctx.phone, ctx.language, case_id=data["case_id"])
+    if view is None:
+        return Info(ctx.gettext("We could not find that case"))
+    return Info(describe(ctx, view))
+
+
+SCREENS = {
+    "track_cases": Screen(show_cases, answer_cases),
+    "track_reference": Screen(show_reference, answer_reference),
+    "track_case": Screen(show_case),
+}

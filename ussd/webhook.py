@@ -1,0 +1,64 @@
+"""`POST /ussd`: Africa's Talking's USSD callback.
+
+Always HTTP 200 with a `CON ` or `END ` body: on a 4xx or 5xx the gateway drops the
+session and the citizen sees a network error instead of a message they can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, request
+from flask.typing import ResponseReturnValue
+
+from casework.errors import InvalidInput
+from casework.i18n import translations
+from casework.phones import mask_phone, normalise_phone
+from ussd.engine import handle_hop
+from ussd.screen_kit import Context, fit
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("ussd", __name__)
+
+SESSION_ID_MAX = 128
+TEXT_MAX = 2000  # every input of a session, joined; far past what a keypad session reaches
+
+
+def _reply(body: str) -> ResponseReturnValue:
+    return fit(body), 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _clean(value: str) -> str:
+    return "".join(ch for ch in value if ch >= " ")
+
+
+@blueprint.post("/ussd")
+def ussd_hop() -> ResponseReturnValue:
+    config = current_app.config
+    default = config["PORTAL_DEFAULT_LANGUAGE"]
+    sorry = translations(default).gettext
+    session_id = _clean(request.form.get("sessionId", "")).strip()
+    raw_phone = _clean(request.form.get("phoneNumber", "")).strip()
+    text = _clean(request.form.get("text", ""))
+    if not session_id or len(session_id) > SESSION_ID_MAX or len(text) > TEXT_MAX:
+        return _reply("END " + sorry("Sorry, we could not read that. Please dial again."))
+    try:
+        phone = normalise_phone(raw_phone, config["PORTAL_COUNTRY"], mobile_only=False)
+    except InvalidInput:
+        return _reply("END " + sorry("Sorry, we could not read your number. Please dial again."))
+    ctx = Context(
+        db=current_app.extensions["casework.db"],
+        phone=phone,
+        language=default,
+        languages=tuple(config["PORTAL_LANGUAGES"]),
+        country=config["PORTAL_COUNTRY"],
+        ussd_code=config["USSD_CODE"],
+        session_id=session_id,
+    )
+    try:
+        reply = handle_hop(ctx, current_app.extensions["ussd.store"], text)
+    except Exception:
+        # Whatever broke, the citizen gets a screen, not a dropped session.
+        log.exception("USSD hop failed for %s", mask_phone(phone))
+        reply = "END " + sorry("Sorry, something went wrong. Please dial again.")
+    return _reply(reply)
