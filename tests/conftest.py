@@ -25,6 +25,7 @@ from casework.database import Database
 from casework.migrate import upgrade
 from casework.models import Base
 from portal import create_app
+from tests.fake_africastalking import FakeAfricasTalking
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -151,6 +152,18 @@ def app(make_app: Callable[..., Flask], database_url: str) -> Flask:
 @pytest.fixture
 def client(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests obeys HTTP(S)_PROXY; the fake gateway is on loopback.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAfricasTalking]:
+    with FakeAfricasTalking() as server:
+        yield server
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

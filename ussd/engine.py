@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from casework.citizens import citizen_language
+from casework.errors import N_
 from casework.phones import mask_phone
 from ussd.screen_kit import (
     BACK,
@@ -39,7 +40,20 @@ log = logging.getLogger(__name__)
 
 SESSION_TTL = 300  # gateways end a USSD session within about three minutes
 RESUME_TTL = 600  # "continue where you left off" for ten minutes
+BUSY = N_("We are busy. Please dial again in a minute.")
+WRONG_PHONE = N_("Please dial again.")
 STACK_MAX = 30
+# Screens worth coming back to: a form half filled in. Reading a case or the directory
+# is quicker to redo than to be asked about.
+RESUMABLE = {
+    "apply_question",
+    "apply_confirm",
+    "complaint_district",
+    "complaint_office",
+    "complaint_description",
+    "complaint_anonymous",
+    "complaint_confirm",
+}
 
 
 def handle_hop(ctx: Context, store: SessionStore, text: str) -> str:
@@ -47,10 +61,10 @@ def handle_hop(ctx: Context, store: SessionStore, text: str) -> str:
     key = "session:" + ctx.session_id
     with store.lock(key, timeout=8) as acquired:
         if not acquired:
-            return "END " + ctx.gettext("We are busy. Please dial again in a minute.")
+            return "END " + ctx.gettext(BUSY)
         record = store.get(key)
         if record is not None and record["phone"] != ctx.phone:
-            return "END " + ctx.gettext("Please dial again.")
+            return "END " + ctx.gettext(WRONG_PHONE)
         if record is not None and record["seen"] == text:
             return record["reply"]  # the gateway sent this hop again
         if record is None:
@@ -191,7 +205,7 @@ def _render(ctx: Context, state: dict[str, Any], error: str | None) -> str:
 
 def _keep_for_resume(store: SessionStore, phone: str, state: dict[str, Any], ended: bool) -> None:
     """Remember an unfinished journey by phone number, so a dropped call can pick it up."""
-    if ended or state["screen"] in ("home", "resume"):
+    if ended or state["screen"] not in RESUMABLE:
         store.delete("resume:" + phone)
         return
     store.put(

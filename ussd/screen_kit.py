@@ -120,7 +120,19 @@ def truncate(text: str, budget: int) -> str:
 
 
 def nav_line(ctx: Context) -> str:
-    return f"{BACK} {ctx.gettext('Back')} {HOME} {ctx.gettext('Home')}"
+    # Built outside f-strings: pybabel does not look inside them for messages.
+    back, home = ctx.gettext("Back"), ctx.gettext("Home")
+    return f"{BACK} {back} {HOME} {home}"
+
+
+def more_line(ctx: Context) -> str:
+    label = ctx.gettext("More")
+    return f"{MORE} {label}"
+
+
+def home_line(ctx: Context) -> str:
+    label = ctx.gettext("Home")
+    return f"{HOME} {label}"
 
 
 def menu_pages(ctx: Context, menu: Menu) -> list[list[int]]:
@@ -129,7 +141,7 @@ def menu_pages(ctx: Context, menu: Menu) -> list[list[int]]:
     fixed = length("CON ") + length(menu.title) + 1 + ERROR_RESERVE
     if menu.nav:
         fixed += length(nav_line(ctx)) + 1
-    more = length(f"{MORE} {ctx.gettext('More')}") + 1
+    more = length(more_line(ctx)) + 1
     pages: list[list[int]] = [[]]
     used = fixed
     for index, label in enumerate(menu.options):
@@ -154,7 +166,7 @@ def text_pages(ctx: Context, text: str) -> list[str]:
         - ERROR_RESERVE
         - length(nav_line(ctx))
         - 1
-        - length(f"{MORE} {ctx.gettext('More')}")
+        - length(more_line(ctx))
         - 1
     )
     pages, current = [], ""
@@ -172,6 +184,11 @@ def text_pages(ctx: Context, text: str) -> list[str]:
 
 def render(ctx: Context, view: View, page: int, error: str | None) -> str:
     """The CON reply for `view` on `page`, with `error` (translated) above it."""
+    return fit(compose(ctx, view, page, error))
+
+
+def compose(ctx: Context, view: View, page: int, error: str | None) -> str:
+    """`render` without the last guard, so tests can see a screen that would not fit."""
     lines = []
     if error:
         lines.append(error if isinstance(view, Prompt) else truncate(error, ERROR_RESERVE - 1))
@@ -182,20 +199,20 @@ def render(ctx: Context, view: View, page: int, error: str | None) -> str:
         for number, index in enumerate(pages[page], start=1):
             lines.append(f"{number} {truncate(view.options[index], LABEL_MAX)}")
         if len(pages) > 1:
-            lines.append(f"{MORE} {ctx.gettext('More')}")
+            lines.append(more_line(ctx))
         if view.nav:
             lines.append(nav_line(ctx))
     elif isinstance(view, Prompt):
         lines.append(view.text)
-        lines.append(f"{HOME} {ctx.gettext('Home')}" if view.zero_is_answer else nav_line(ctx))
+        lines.append(home_line(ctx) if view.zero_is_answer else nav_line(ctx))
     else:
         pages_of_text = text_pages(ctx, view.text)
         page %= len(pages_of_text)
         lines.append(pages_of_text[page])
         if len(pages_of_text) > 1:
-            lines.append(f"{MORE} {ctx.gettext('More')}")
+            lines.append(more_line(ctx))
         lines.append(nav_line(ctx))
-    return fit("CON " + "\n".join(lines))
+    return "CON " + "\n".join(lines)
 
 
 def page_count(ctx: Context, view: View) -> int:

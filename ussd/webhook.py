@@ -11,7 +11,7 @@ import logging
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 
-from casework.errors import InvalidInput
+from casework.errors import N_, InvalidInput
 from casework.i18n import translations
 from casework.phones import mask_phone, normalise_phone
 from ussd.engine import handle_hop
@@ -20,6 +20,9 @@ from ussd.screen_kit import Context, fit
 log = logging.getLogger(__name__)
 blueprint = Blueprint("ussd", __name__)
 
+UNREADABLE = N_("Sorry, we could not read that. Please dial again.")
+BAD_NUMBER = N_("Sorry, we could not read your number. Please dial again.")
+FAILED = N_("Sorry, something went wrong. Please dial again.")
 SESSION_ID_MAX = 128
 TEXT_MAX = 2000  # every input of a session, joined; far past what a keypad session reaches
 
@@ -41,11 +44,11 @@ def ussd_hop() -> ResponseReturnValue:
     raw_phone = _clean(request.form.get("phoneNumber", "")).strip()
     text = _clean(request.form.get("text", ""))
     if not session_id or len(session_id) > SESSION_ID_MAX or len(text) > TEXT_MAX:
-        return _reply("END " + sorry("Sorry, we could not read that. Please dial again."))
+        return _reply("END " + sorry(UNREADABLE))
     try:
         phone = normalise_phone(raw_phone, config["PORTAL_COUNTRY"], mobile_only=False)
     except InvalidInput:
-        return _reply("END " + sorry("Sorry, we could not read your number. Please dial again."))
+        return _reply("END " + sorry(BAD_NUMBER))
     ctx = Context(
         db=current_app.extensions["casework.db"],
         phone=phone,
@@ -60,5 +63,5 @@ def ussd_hop() -> ResponseReturnValue:
     except Exception:
         # Whatever broke, the citizen gets a screen, not a dropped session.
         log.exception("USSD hop failed for %s", mask_phone(phone))
-        reply = "END " + sorry("Sorry, something went wrong. Please dial again.")
+        reply = "END " + sorry(FAILED)
     return _reply(reply)

@@ -1,25 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
 from notifications.gateways import AfricasTalkingGateway
 from notifications.relay import Relay, RelaySettings
 from tests.fake_africastalking import FakeAfricasTalking
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    # requests obeys HTTP(S)_PROXY; the fake gateway is on loopback.
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeAfricasTalking]:
-    with FakeAfricasTalking() as server:
-        yield server
 
 
 @pytest.fixture

@@ -109,15 +109,20 @@ def test_a_dropped_session_is_offered_back_when_the_number_dials_again(phone):
 def test_a_dropped_session_can_be_set_aside(phone):
     phone.dial()
     phone.choose("Make a complaint")
+    phone.choose("payment problem")
     phone.dial()
     assert phone.choose("Start again").startswith("CON Thusa: how can we help?")
     assert phone.dial().startswith("CON Thusa: how can we help?")
 
 
-def test_a_finished_session_is_not_offered_back(phone):
+def test_a_finished_session_or_one_only_reading_is_not_offered_back(phone):
     phone.dial()
-    phone.choose("Find a service")
+    phone.choose("Make a complaint")
+    phone.choose("payment problem")
     phone.press("00")
+    assert phone.dial().startswith("CON Thusa: how can we help?")
+    for label in ("Find a service", "Grants and money", "Older persons grant", "Cost"):
+        phone.choose(label)
     assert phone.dial().startswith("CON Thusa: how can we help?")
 
 
@@ -127,6 +132,7 @@ def test_the_offer_lapses_after_ten_minutes(directory):
     phone = Phone(directory, store)
     phone.dial()
     phone.choose("Make a complaint")
+    phone.choose("payment problem")
     now[0] += 9 * 60
     assert phone.dial().startswith("CON You did not finish last time.")
     phone.press("1")  # continue, then drop again

@@ -7,7 +7,7 @@ from typing import Any
 
 from casework.application_fields import clean_answer
 from casework.directory import CATEGORIES, categories, service_detail, services_in_category
-from casework.errors import InvalidInput, NotPermitted
+from casework.errors import N_, InvalidInput, NotPermitted
 from casework.references import format_reference
 from casework.services import submit_application
 from ussd.screen_kit import (
@@ -27,6 +27,8 @@ from ussd.screen_kit import (
 )
 
 CHANNEL = "ussd"
+SENT = N_("Application sent. Your reference is %(reference)s. We will SMS you.")
+NOT_BY_USSD = N_("Sorry, you cannot apply for this service by USSD.")
 
 
 def show_category(ctx: Context, data: dict[str, Any]) -> Menu:
@@ -82,12 +84,15 @@ def show_question(ctx: Context, data: dict[str, Any]) -> View:
     if field["type"] == "choice":
         return Menu(label, [label_in(ctx, choice["label"]) for choice in field["choices"]])
     if field["type"] == "number":
-        return Prompt(f"{label}\n{ctx.gettext('Type a number')}", field.get("min", 0) <= 0)
+        hint = ctx.gettext("Type a number")
+        return Prompt(f"{label}\n{hint}", field.get("min", 0) <= 0)
     if field["type"] == "date":
-        return Prompt(f"{label}\n{ctx.gettext('Type the date as DDMMYYYY')}")
+        hint = ctx.gettext("Type the date as DDMMYYYY")
+        return Prompt(f"{label}\n{hint}")
     if field["type"] == "text":
         limit = field.get("max_length", 60)
-        return Prompt(f"{label}\n{ctx.gettext('Up to %(limit)s letters') % {'limit': limit}}")
+        hint = ctx.gettext("Up to %(limit)s letters") % {"limit": limit}
+        return Prompt(f"{label}\n{hint}")
     return Prompt(label)
 
 
@@ -160,12 +165,9 @@ def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
     except InvalidInput as error:
         return Invalid.from_error(error)
     except NotPermitted:
-        return End(ctx.gettext("Sorry, you cannot apply for this service by USSD."))
+        return End(ctx.gettext(NOT_BY_USSD))
     reference = format_reference(application.reference, application.kind)
-    return End(
-        ctx.gettext("Application sent. Your reference is %(reference)s. We will SMS you.")
-        % {"reference": reference}
-    )
+    return End(ctx.gettext(SENT) % {"reference": reference})
 
 
 SCREENS = {

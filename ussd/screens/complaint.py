@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from casework.directory import districts, office, offices_in_district
-from casework.errors import InvalidInput
+from casework.errors import N_, InvalidInput
 from casework.grievance_categories import BY_CODE, CATEGORIES
 from casework.references import format_reference
 from casework.services import lodge_grievance
@@ -24,6 +24,11 @@ from ussd.screen_kit import (
 )
 
 DESCRIPTION_MAX = 160  # one screen's worth of typing on a keypad
+SENT = N_("Complaint sent. Your reference is %(reference)s. We will SMS you.")
+SENT_ANONYMOUS = N_(
+    "Complaint sent. Reference %(reference)s, PIN %(pin)s. Keep both to follow it."
+    " We also SMS them."
+)
 
 
 def show_category(ctx: Context, data: dict[str, Any]) -> Menu:
@@ -126,17 +131,8 @@ def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
         return Invalid.from_error(error)
     reference = format_reference(lodged.grievance.reference, "grievance")
     if lodged.pin:
-        return End(
-            ctx.gettext(
-                "Complaint sent. Reference %(reference)s, PIN %(pin)s. Keep both to"
-                " follow it. We also SMS them."
-            )
-            % {"reference": reference, "pin": lodged.pin}
-        )
-    return End(
-        ctx.gettext("Complaint sent. Your reference is %(reference)s. We will SMS you.")
-        % {"reference": reference}
-    )
+        return End(ctx.gettext(SENT_ANONYMOUS) % {"reference": reference, "pin": lodged.pin})
+    return End(ctx.gettext(SENT) % {"reference": reference})
 
 
 SCREENS = {

@@ -1,0 +1,30 @@
+"""`flask --app portal ussd dial`: a phone in the terminal."""
+
+from sqlalchemy import select
+
+from casework.models import Citizen
+from casework.seed_demo import seed_demo
+
+
+def test_dial_shows_each_screen_and_reads_the_next_key(app, db):
+    seed_demo(db, with_staff=False)
+    result = app.test_cli_runner().invoke(
+        args=["ussd", "dial", "--phone", "+27825550000", "--lang", "zu"],
+        input="4\n1\n98\n00\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Thusa: how can we help?" in result.output
+    assert "Find a service:" in result.output and "Choose a service" in result.output
+    assert "Hung up." in result.output
+    assert " characters)" in result.output  # each screen's length, as the handset counts it
+    with db.read() as session:
+        assert session.scalars(select(Citizen.language)).one() == "zu"
+
+
+def test_dial_ends_with_the_end_screen(app, db):
+    seed_demo(db, with_staff=False)
+    keys = "3\n1\n1\n1\nThe clinic was closed\n1\n1\n"
+    result = app.test_cli_runner().invoke(args=["ussd", "dial"], input=keys)
+    assert result.exit_code == 0, result.output
+    assert "Complaint sent. Your reference is G " in result.output
+    assert "Hung up." not in result.output
