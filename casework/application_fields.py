@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from casework.errors import N_, InvalidInput
+from casework.keypad import only_digits
 from casework.national_ids import normalise_national_id
 
 FIELD_TYPES = ("yes_no", "choice", "number", "text", "id_number", "date")
@@ -59,7 +60,7 @@ def clean_answer(field: dict[str, Any], raw: Any, *, country: str) -> Any:
             raise InvalidInput(name, N_("Choose one of the options"))
         return text
     if kind == "number":
-        if not text.isdigit():
+        if not only_digits(text):
             raise InvalidInput(name, N_("Enter a whole number, like 3"))
         number = int(text)
         low, high = field.get("min", 0), field.get("max", 10**9)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectin_polymorphic, selectinload
@@ -18,6 +21,7 @@ from casework.models import (
     Referral,
     Service,
 )
+from casework.passwords import hash_secret, verify_secret
 from casework.workflows import WORKFLOWS
 
 
@@ -76,18 +80,20 @@ def own_case(
     )
     with db.read() as session:
         case = session.scalars(query).one_or_none()
-        if case is None:
-            return None
-        latest = session.scalars(
-            select(CaseEvent)
-            .where(CaseEvent.case_id == case.id, CaseEvent.public)
-            .order_by(CaseEvent.id.desc())
-            .limit(1)
-        ).one_or_none()
-        return CaseView(
-            _summary(case, language),
-            PublicEvent(latest.at, latest.type, latest.to_status, latest.body) if latest else None,
-        )
+        return _view(session, case, language) if case else None
+
+
+def _view(session: Any, case: Case, language: str) -> CaseView:
+    latest = session.scalars(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.public)
+        .order_by(CaseEvent.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return CaseView(
+        _summary(case, language),
+        PublicEvent(latest.at, latest.type, latest.to_status, latest.body) if latest else None,
+    )
 
 
 def _own_cases(phone: str):  # type: ignore[no-untyped-def]
@@ -111,3 +117,42 @@ def _summary(case: Case, language: str) -> CaseSummary:
     else:
         subject = case.category  # type: ignore[attr-defined]
     return CaseSummary(case.id, case.reference, case.kind, case.status, subject, case.created_at)
+
+
+def anonymous_case_id(db: Database, reference: str, pin: str) -> int | None:
+    """The anonymous grievance this reference and PIN open, if they match.
+
+    The PIN is checked (at argon2's pace) even when there is no such case, so neither the
+    answer nor its timing tells a guesser whether the reference exists.
+    """
+    with db.read() as session:
+        row = session.execute(
+            select(Grievance.id, Grievance.pin_hash).where(
+                Grievance.reference == reference, Grievance.anonymous
+            )
+        ).first()
+    pin_hash = row.pin_hash if row is not None else _decoy_hash()
+    if not verify_secret(pin_hash, pin) or row is None:
+        return None
+    return row.id
+
+
+def case_by_id(db: Database, case_id: int, language: str) -> CaseView | None:
+    """A case and its latest public event, for a reader who proved their right to it
+    (the PIN of an anonymous grievance)."""
+    with db.read() as session:
+        case = session.scalars(
+            select(Case)
+            .where(Case.id == case_id)
+            .options(
+                selectin_polymorphic(Case, [Application, Grievance, Referral]),
+                selectinload(Application.service).selectinload(Service.texts),
+                selectinload(Referral.agency),
+            )
+        ).one_or_none()
+        return _view(session, case, language) if case else None
+
+
+@cache
+def _decoy_hash() -> str:
+    return hash_secret(secrets.token_hex(8))

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from casework.errors import N_, InvalidInput
+from casework.keypad import only_digits
 
 _GHANA_CARD = re.compile(r"^GHA(\d{9})(\d)$")
 
@@ -64,7 +65,7 @@ def _south_african_id(raw: str, today: dt.date) -> str:
     text = _compact(raw)
     if not text:
         raise InvalidInput("national_id", N_("Enter your ID number"))
-    if not text.isdigit() or len(text) != 13:
+    if not only_digits(text) or len(text) != 13:
         raise InvalidInput(
             "national_id", N_("Your ID number must have 13 digits, like 8001015009087")
         )
@@ -100,7 +101,7 @@ def _namibian_id(raw: str, today: dt.date) -> str:
     text = _compact(raw)
     if not text:
         raise InvalidInput("national_id", N_("Enter your ID number"))
-    if not text.isdigit() or len(text) != 11:
+    if not only_digits(text) or len(text) != 11:
         raise InvalidInput("national_id", N_("Your ID number must have 11 digits"))
     if birth_date_from_id(text[:6], today) is None:
         raise InvalidInput(

@@ -28,7 +28,7 @@ def normalise_phone(raw: str, region: str, *, mobile_only: bool = True) -> str:
     if not text:
         raise InvalidInput("phone", N_("Enter your phone number"))
     # Africa's Talking and many users write the country code without the plus.
-    if text[0].isdigit() and not text.startswith("0") and len(_digits(text)) > 10:
+    if "1" <= text[0] <= "9" and len(_digits(text)) > 10:
         text = "+" + text
     try:
         number = phonenumbers.parse(text, region.upper())
@@ -57,4 +57,4 @@ def mask_phone(phone: str | None) -> str:
 
 
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return "".join(ch for ch in text if "0" <= ch <= "9")

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 
 from casework.errors import N_, InvalidInput
+from casework.keypad import only_digits
 
 BODY_DIGITS = 9
 LENGTH = BODY_DIGITS + 1
@@ -43,7 +44,7 @@ def damm_digit(digits: str) -> str:
 
 
 def is_valid(reference: str) -> bool:
-    return len(reference) == LENGTH and reference.isdigit() and damm_digit(reference) == "0"
+    return len(reference) == LENGTH and only_digits(reference) and damm_digit(reference) == "0"
 
 
 def random_body() -> str:
@@ -78,7 +79,7 @@ def parse_reference(raw: str) -> tuple[str, str | None]:
         text = text[1:]
     if not text:
         raise InvalidInput("reference", N_("Enter your reference number"))
-    if not text.isdigit() or len(text) != LENGTH:
+    if not only_digits(text) or len(text) != LENGTH:
         raise InvalidInput("reference", N_("A reference number has 10 digits, like 4827 1935 06"))
     if not is_valid(text):
         raise InvalidInput(

@@ -12,6 +12,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from casework.errors import InvalidInput
+from casework.phones import normalise_phone
 from casework.services.choose_language import choose_language
 
 commands = AppGroup("ussd", help="The USSD channel.")
@@ -23,8 +25,14 @@ commands = AppGroup("ussd", help="The USSD channel.")
 def dial_command(phone: str, lang: str | None) -> None:
     """Dial the USSD menu and answer each screen at the prompt. Ctrl-C hangs up."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if lang:
-        choose_language(app.extensions["casework.db"], phone, lang, "ussd")
+    try:
+        phone = normalise_phone(phone, app.config["PORTAL_COUNTRY"], mobile_only=False)
+        if lang:
+            choose_language(app.extensions["casework.db"], phone, lang, "ussd")
+    except InvalidInput as error:
+        raise click.BadParameter(
+            str(error), param_hint=f"--{error.field}".replace("--language", "--lang")
+        ) from None
     client = app.test_client()
     session_id = "dial-" + secrets.token_hex(6)
     token = app.config.get("AT_CALLBACK_TOKEN")

@@ -3,7 +3,8 @@
 Africa's Talking sends every input of the session so far joined by `*`. The new input is
 what follows the text seen on the last hop (kept in the session), because citizens type
 `*` too. A hop the gateway sends again gets the reply it got the first time, without
-running twice; a session cut off mid-way is offered back when the number dials again.
+running twice; a session cut off half-way through a form is offered back when the number
+dials again.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from typing import Any
 
 from casework.citizens import citizen_language
 from casework.errors import N_
+from casework.keypad import only_digits
 from casework.phones import mask_phone
 from ussd.screen_kit import (
     BACK,
     HOME,
+    LIMIT,
     MORE,
     Context,
     End,
-    Go,
     GoHome,
     Info,
     Invalid,
@@ -40,13 +42,15 @@ log = logging.getLogger(__name__)
 
 SESSION_TTL = 300  # gateways end a USSD session within about three minutes
 RESUME_TTL = 600  # "continue where you left off" for ten minutes
+STACK_MAX = 30
+REPLIES_KEPT = 8  # earlier hops a gateway may still resend
 BUSY = N_("We are busy. Please dial again in a minute.")
 WRONG_PHONE = N_("Please dial again.")
-STACK_MAX = 30
 # Screens worth coming back to: a form half filled in. Reading a case or the directory
 # is quicker to redo than to be asked about.
 RESUMABLE = {
     "apply_question",
+    "apply_number",
     "apply_confirm",
     "complaint_district",
     "complaint_office",
@@ -65,19 +69,43 @@ def handle_hop(ctx: Context, store: SessionStore, text: str) -> str:
         record = store.get(key)
         if record is not None and record["phone"] != ctx.phone:
             return "END " + ctx.gettext(WRONG_PHONE)
-        if record is not None and record["seen"] == text:
-            return record["reply"]  # the gateway sent this hop again
-        if record is None:
-            state, reply = _start(ctx, store, lost=text != "")
-        else:
+        if record is not None:
+            earlier = _earlier_reply(record, text)
+            if earlier is not None:
+                return earlier  # the gateway sent an old hop again: change nothing
             ctx = replace(ctx, language=record["state"]["language"])
             state, reply = step(ctx, record["state"], new_input(record["seen"], text))
+            replies = {**record["replies"], text: reply}
+        else:
+            state, reply = _start(ctx, store, text)
+            replies = {text: reply}
         ended = reply.startswith("END ")
         store.put(
-            key, {"phone": ctx.phone, "seen": text, "reply": reply, "state": state}, SESSION_TTL
+            key,
+            {
+                "phone": ctx.phone,
+                "seen": text,
+                "reply": reply,
+                "ended": ended,
+                "state": state,
+                "replies": dict(list(replies.items())[-REPLIES_KEPT:]),
+            },
+            SESSION_TTL,
         )
         _keep_for_resume(store, ctx.phone, state, ended)
         return reply
+
+
+def _earlier_reply(record: dict[str, Any], text: str) -> str | None:
+    """The reply to a hop already answered: the same one again, or for a finished session
+    its END, whatever comes after (nothing may be submitted twice)."""
+    if record["ended"]:
+        return record["reply"]
+    if text in record["replies"]:
+        return record["replies"][text]
+    if record["seen"].startswith(text + "*") or (text == "" and record["seen"]):
+        return record["reply"]  # older than we kept: show where the session is now
+    return None
 
 
 def new_input(seen: str, text: str) -> str:
@@ -94,17 +122,31 @@ def home_state(language: str) -> dict[str, Any]:
     return {"screen": "home", "data": {}, "page": 0, "stack": [], "language": language}
 
 
-def _start(ctx: Context, store: SessionStore, *, lost: bool) -> tuple[dict[str, Any], str]:
+def _start(ctx: Context, store: SessionStore, text: str) -> tuple[dict[str, Any], str]:
     saved_language = citizen_language(ctx.db, ctx.phone)
     if saved_language in ctx.languages:
         ctx = replace(ctx, language=saved_language)
     state = home_state(ctx.language)
+    if text:
+        return _replay(ctx, state, text.split("*"))
     saved = store.get("resume:" + ctx.phone)
-    if saved is not None and not lost:
+    if saved is not None:
         state = {**state, "screen": "resume", "data": {"resume": saved}}
-        return state, _render(ctx, state, None)
-    note = ctx.gettext("Sorry, we lost your place.") if lost else None
-    return state, _render(ctx, state, note)
+    return state, _render(ctx, state, None)
+
+
+def _replay(ctx: Context, state: dict[str, Any], inputs: list[str]) -> tuple[dict[str, Any], str]:
+    """A first hop that already carries inputs: a shortcut dialled (`*120*3210*3#`), or a
+    session this store lost. Walk the inputs from home, stopping short of anything that
+    would submit: the citizen confirms that again themselves."""
+    reply = _render(ctx, state, None)
+    for typed in inputs:
+        if state["screen"].endswith("_confirm"):
+            break
+        state, reply = step(ctx, state, typed)
+        if reply.startswith("END "):
+            break
+    return state, reply
 
 
 def step(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any], str]:
@@ -115,10 +157,9 @@ def step(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any
         return _resume(ctx, state, typed)
     screen = SCREENS[state["screen"]]
     view = screen.show(ctx, state["data"])
-    zero_is_answer = isinstance(view, Prompt) and view.zero_is_answer
     if typed == HOME:
         return _home(ctx, state["language"])
-    if typed == BACK and not zero_is_answer:
+    if typed == BACK:
         if not state["stack"]:
             return _home(ctx, state["language"])
         previous = {
@@ -130,8 +171,7 @@ def step(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any
     if typed == MORE and page_count(ctx, view) > 1:
         state = {**state, "page": state["page"] + 1}
         return state, _render(ctx, state, None)
-    outcome = _answer(ctx, screen, view, state, typed)
-    return _apply(ctx, state, outcome)
+    return _apply(ctx, state, _answer(ctx, screen, view, state, typed))
 
 
 def _answer(ctx: Context, screen: Any, view: Any, state: dict[str, Any], typed: str) -> Outcome:
@@ -148,7 +188,7 @@ def _answer(ctx: Context, screen: Any, view: Any, state: dict[str, Any], typed: 
 def _chosen(ctx: Context, view: Menu, page: int, typed: str) -> int | None:
     pages = menu_pages(ctx, view)
     on_page = pages[page % len(pages)]
-    if typed.isdigit() and 1 <= int(typed) <= len(on_page):
+    if only_digits(typed) and 1 <= int(typed) <= len(on_page):
         return on_page[int(typed) - 1]
     return None
 
@@ -157,12 +197,11 @@ def _apply(ctx: Context, state: dict[str, Any], outcome: Outcome) -> tuple[dict[
     if isinstance(outcome, Invalid):
         return state, _render(ctx, state, ctx.gettext(outcome.error) % outcome.params)
     if isinstance(outcome, End):
-        return state, truncate("END " + outcome.text, 182)
+        return state, truncate("END " + outcome.text, LIMIT)
     if isinstance(outcome, GoHome):
         language = outcome.language or state["language"]
         home = home_state(language)
         return home, _render(replace(ctx, language=language), home, outcome.note)
-    assert isinstance(outcome, Go)
     here = {key: state[key] for key in ("screen", "data", "page")}
     following = {
         "screen": outcome.screen,
@@ -182,7 +221,12 @@ def _home(ctx: Context, language: str) -> tuple[dict[str, Any], str]:
 def _resume(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any], str]:
     if typed == "1":
         saved = {**state["data"]["resume"], "language": state["language"]}
-        return saved, _render(ctx, saved, None)
+        try:
+            return saved, _render(ctx, saved, None)
+        except (KeyError, IndexError, TypeError):
+            # The form changed since (a service edited, say): better to start again.
+            log.info("could not resume a USSD journey for %s", mask_phone(ctx.phone))
+            return _home(ctx, state["language"])
     if typed in ("2", HOME, BACK):
         return _home(ctx, state["language"])
     return state, _render(ctx, state, ctx.gettext("Choose a number from the list"))
@@ -197,14 +241,13 @@ def _render(ctx: Context, state: dict[str, Any], error: str | None) -> str:
         )
     else:
         view = SCREENS[state["screen"]].show(ctx, state["data"])
-    reply = render(ctx, view, state["page"], error)
-    if len(reply) > 182:
-        log.warning("USSD screen %s too long for %s", state["screen"], mask_phone(ctx.phone))
-    return reply
+    return render(ctx, view, state["page"], error)
 
 
 def _keep_for_resume(store: SessionStore, phone: str, state: dict[str, Any], ended: bool) -> None:
-    """Remember an unfinished journey by phone number, so a dropped call can pick it up."""
+    """Remember an unfinished form by phone number, so a dropped call can pick it up."""
+    if state["screen"] == "resume":
+        return  # still offered: a call dropped on the offer keeps it
     if ended or state["screen"] not in RESUMABLE:
         store.delete("resume:" + phone)
         return

@@ -20,9 +20,10 @@ from casework.text_encoding import measure
 LIMIT = 182  # what a handset shows of one USSD reply, the CON/END prefix included
 MORE, BACK, HOME = "98", "0", "00"
 LABEL_MAX = 40  # a long service name must not push every other option off the page
-# Room kept on every menu page for a one-line error ("Choose a number from the list"), so
-# the pages do not shift when one is shown. A question's error goes above the question.
-ERROR_RESERVE = 36
+# Room kept on each page of text for a one-line error. Menus keep none: an error goes
+# above the title, or takes the title's place when both would not fit, so the numbered
+# options (what the citizen needs to answer) never move.
+ERROR_RESERVE = 34
 
 
 def length(text: str) -> int:
@@ -56,10 +57,9 @@ class Menu:
 
 @dataclass(frozen=True)
 class Prompt:
-    """A question answered by typing. `zero_is_answer`: 0 is a number here, not Back."""
+    """A question answered by typing."""
 
     text: str
-    zero_is_answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,28 +130,26 @@ def more_line(ctx: Context) -> str:
     return f"{MORE} {label}"
 
 
-def home_line(ctx: Context) -> str:
-    label = ctx.gettext("Home")
-    return f"{HOME} {label}"
-
-
 def menu_pages(ctx: Context, menu: Menu) -> list[list[int]]:
-    """Option indexes on each page: as many as fit under the title, the error reserve,
-    `98 More` and the navigation line."""
-    fixed = length("CON ") + length(menu.title) + 1 + ERROR_RESERVE
+    """Option indexes on each page: as many as fit under the title and above the
+    navigation line (and `98 More`, which every page of a long list shows)."""
+    fixed = length("CON ") + length(menu.title) + 1
     if menu.nav:
         fixed += length(nav_line(ctx)) + 1
-    more = length(more_line(ctx)) + 1
+    everything = _fill(menu.options, LIMIT - fixed)
+    if len(everything) == 1:
+        return everything
+    return _fill(menu.options, LIMIT - fixed - length(more_line(ctx)) - 1)
+
+
+def _fill(options: list[str], room: int) -> list[list[int]]:
     pages: list[list[int]] = [[]]
-    used = fixed
-    for index, label in enumerate(menu.options):
-        number = len(pages[-1]) + 1
-        line = length(f"{number} {truncate(label, LABEL_MAX)}") + 1
-        last = index == len(menu.options) - 1
-        room = LIMIT - used - (0 if last else more)
-        if pages[-1] and line > room:
+    used = 0
+    for index, label in enumerate(options):
+        line = length(f"{len(pages[-1]) + 1} {truncate(label, LABEL_MAX)}") + 1
+        if pages[-1] and used + line > room:
             pages.append([])
-            used = fixed
+            used = 0
             line = length(f"1 {truncate(label, LABEL_MAX)}") + 1
         pages[-1].append(index)
         used += line
@@ -189,30 +187,36 @@ def render(ctx: Context, view: View, page: int, error: str | None) -> str:
 
 def compose(ctx: Context, view: View, page: int, error: str | None) -> str:
     """`render` without the last guard, so tests can see a screen that would not fit."""
-    lines = []
-    if error:
-        lines.append(error if isinstance(view, Prompt) else truncate(error, ERROR_RESERVE - 1))
     if isinstance(view, Menu):
         pages = menu_pages(ctx, view)
-        page %= len(pages)
-        lines.append(view.title)
-        for number, index in enumerate(pages[page], start=1):
-            lines.append(f"{number} {truncate(view.options[index], LABEL_MAX)}")
+        body = [
+            f"{n} {truncate(view.options[i], LABEL_MAX)}"
+            for n, i in enumerate(pages[page % len(pages)], start=1)
+        ]
         if len(pages) > 1:
-            lines.append(more_line(ctx))
+            body.append(more_line(ctx))
         if view.nav:
-            lines.append(nav_line(ctx))
-    elif isinstance(view, Prompt):
-        lines.append(view.text)
-        lines.append(home_line(ctx) if view.zero_is_answer else nav_line(ctx))
-    else:
-        pages_of_text = text_pages(ctx, view.text)
-        page %= len(pages_of_text)
-        lines.append(pages_of_text[page])
-        if len(pages_of_text) > 1:
-            lines.append(more_line(ctx))
-        lines.append(nav_line(ctx))
-    return "CON " + "\n".join(lines)
+            body.append(nav_line(ctx))
+        return _with_error(error, view.title, body)
+    if isinstance(view, Prompt):
+        return _with_error(error, view.text, [nav_line(ctx)])
+    chunks = text_pages(ctx, view.text)
+    body = [chunks[page % len(chunks)]]
+    if len(chunks) > 1:
+        body.append(more_line(ctx))
+    body.append(nav_line(ctx))
+    return "CON " + "\n".join(([truncate(error, ERROR_RESERVE - 1)] if error else []) + body)
+
+
+def _with_error(error: str | None, title: str, body: list[str]) -> str:
+    """Error, title, body; the error in the title's place when all three would not fit."""
+    if not error:
+        return "CON " + "\n".join([title, *body])
+    whole = "CON " + "\n".join([error, title, *body])
+    if length(whole) <= LIMIT:
+        return whole
+    rest = length("CON " + "\n".join(body)) + 1
+    return "CON " + "\n".join([truncate(error, LIMIT - rest), *body])
 
 
 def page_count(ctx: Context, view: View) -> int:
@@ -231,7 +235,7 @@ def fit(reply: str) -> str:
 
 def title_budget(ctx: Context, options: list[str]) -> int:
     """Room left for a menu's title on a one-page menu with these options."""
-    used = length("CON ") + ERROR_RESERVE + length(nav_line(ctx)) + 1
+    used = length("CON ") + length(nav_line(ctx)) + 1
     used += sum(
         length(f"{n} {truncate(label, LABEL_MAX)}") + 1 for n, label in enumerate(options, start=1)
     )

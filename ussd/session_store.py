@@ -28,7 +28,8 @@ class MemorySessionStore:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._items: dict[str, tuple[float, str]] = {}
         self._guard = threading.Lock()
-        self._locks: dict[str, threading.Lock] = {}
+        # key -> (lock, how many hops hold or wait for it); dropped when nobody does.
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
         self.clock = clock
 
     def get(self, key: str) -> dict[str, Any] | None:
@@ -57,7 +58,8 @@ class MemorySessionStore:
     @contextmanager
     def lock(self, key: str, timeout: float) -> Iterator[bool]:
         with self._guard:
-            lock = self._locks.setdefault(key, threading.Lock())
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
         acquired = lock.acquire(timeout=timeout)
         try:
             yield acquired
@@ -65,8 +67,11 @@ class MemorySessionStore:
             if acquired:
                 lock.release()
             with self._guard:
-                if not lock.locked():
-                    self._locks.pop(key, None)
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
 
     def _sweep(self) -> None:
         now = self.clock()

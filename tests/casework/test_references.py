@@ -102,6 +102,7 @@ def test_parse_reference_forgives_how_people_type_it(typed, kind):
         ("12345", "A reference number has 10 digits, like 4827 1935 06"),
         ("48271935O6", "A reference number has 10 digits, like 4827 1935 06"),
         ("X 4827193506", "A reference number has 10 digits, like 4827 1935 06"),
+        ("482719350²", "A reference number has 10 digits, like 4827 1935 06"),
     ],
 )
 def test_parse_reference_explains_what_is_wrong(typed, message):

@@ -28,3 +28,15 @@ def test_dial_ends_with_the_end_screen(app, db):
     assert result.exit_code == 0, result.output
     assert "Complaint sent. Your reference is G " in result.output
     assert "Hung up." not in result.output
+
+
+def test_dial_explains_a_bad_phone_or_language(app, db):
+    runner = app.test_cli_runner()
+    bad_phone = runner.invoke(args=["ussd", "dial", "--phone", "12"])
+    assert bad_phone.exit_code == 2 and "Enter a phone number like" in bad_phone.output
+    bad_lang = runner.invoke(args=["ussd", "dial", "--lang", "fr"])
+    assert bad_lang.exit_code == 2 and "Choose a language from the list" in bad_lang.output
+    local = runner.invoke(
+        args=["ussd", "dial", "--phone", "082 123 4567", "--lang", "zu"], input=""
+    )
+    assert local.exit_code == 0, local.output

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from casework.actors import Actor
 from casework.models import Agency, Application, Case, Citizen, Grievance, OutboundMessage
-from casework.references import format_reference
+from casework.references import format_reference, new_reference
 from casework.services import transition
 from tests.factories import create_staff_user
 from tests.ussd.phone import Phone
@@ -86,17 +86,31 @@ def test_track_by_reference_only_for_the_owners_number(phone, directory, store):
     stranger.choose("Track my cases")
     assert "You have no open cases." in stranger.reply
     stranger.choose("Type a reference")
-    refused = stranger.press(format_reference(reference))
-    assert refused.startswith("CON No case with that reference belongs to this number")
-    made_up = stranger.press("4827193506")
-    assert made_up.splitlines()[0] in (
-        "CON No case with that reference belongs to this number",
-        "CON Check your reference number: one of the digits looks mistyped",
-    )
+    theirs = stranger.press(format_reference(reference))
+    stranger.press("0")
+    made_up = stranger.press(format_reference(new_reference()))
+    # Someone else's case and no case at all look exactly alike.
+    assert theirs == made_up
+    assert theirs.startswith("CON Not a case of this number. If it has a PIN")
+    assert stranger.press("1234").startswith("CON That reference and PIN do not match")
     phone.dial()
     phone.choose("Track my cases")
     phone.choose("Type a reference")
     assert phone.press(f"#{format_reference(reference)}").startswith("CON A ")
+
+
+def test_track_an_anonymous_complaint_with_its_pin(phone, directory, store):
+    reply = complain(phone, anonymous=True)
+    reference, pin = reply.split("Reference ")[1][:14], reply.split("PIN ")[1][:4]
+    other = Phone(directory, store, "+27830001111")  # any phone: the PIN is the key
+    other.dial()
+    other.choose("Track my cases")
+    other.choose("Type a reference")
+    other.press(reference)
+    wrong = f"{(int(pin) + 1) % 10000:04d}"
+    assert other.press(wrong).startswith("CON That reference and PIN do not match")
+    opened = other.press(pin)
+    assert opened.startswith(f"CON {reference}\nDelay in a service\nStatus: received")
 
 
 def test_track_shows_a_status_change(phone, directory):

@@ -73,7 +73,8 @@ def test_a_retried_submit_hop_after_the_store_lost_the_session_submits_nothing(p
     phone.press("1", "Late", "1")
     phone.choose("Send complaint")
     phone.store.delete(f"session:{phone.session_id}")
-    assert phone._send().startswith("CON Sorry, we lost your place.")
+    # Rebuilt from the gateway's text, it stops at the confirmation: nothing sent again.
+    assert phone._send().startswith("CON Check your complaint:")
     with directory.read() as session:
         assert session.scalar(select(func.count(Case.id))) == 1
 
@@ -140,9 +141,40 @@ def test_the_offer_lapses_after_ten_minutes(directory):
     assert phone.dial().startswith("CON Thusa: how can we help?")
 
 
-def test_a_hop_for_a_session_the_store_lost_restarts_with_an_apology(phone):
+def test_a_hop_for_a_session_the_store_lost_is_rebuilt_from_the_text(phone):
     phone.dial()
     phone.choose("Make a complaint")
     phone.store.delete(f"session:{phone.session_id}")
-    reply = phone.press("1")
-    assert reply.startswith("CON Sorry, we lost your place.\nThusa:")
+    assert phone.press("1").startswith("CON Where did it happen?")
+
+
+def test_a_shortcut_dialled_with_the_code_goes_straight_there(phone):
+    phone.session_id = "ATUid_shortcut"
+    phone.inputs = ["3"]  # *120*3210*3#
+    assert phone._send().startswith("CON What is your complaint about?")
+    assert phone.press("0").startswith("CON Thusa: how can we help?")
+
+
+def test_an_old_hop_sent_again_changes_nothing(phone, directory):
+    phone.dial()
+    phone.choose("Make a complaint")
+    phone.choose("payment problem")
+    phone.choose("eThekwini")
+    phone.press("1", "Late", "2")
+    before_send = list(phone.inputs)
+    final = phone.choose("Send complaint")
+    phone.inputs = before_send  # the gateway resends the hop before "Send"
+    assert phone._send() == final
+    phone.inputs = before_send[:2]
+    assert phone._send() == final
+    with directory.read() as session:
+        assert session.scalar(select(func.count(Case.id))) == 1
+
+
+@pytest.mark.parametrize("typed", ["¹", "②", "٣", "１", "1²"])
+def test_digits_that_are_not_keypad_digits_are_refused_politely(phone, typed):
+    phone.dial()
+    assert phone.press(typed).startswith("CON Choose a number from the list")
+    for label in ("Apply for a service", "Grants and money", "Child support grant", "Yes"):
+        phone.choose(label)
+    assert phone.press(typed).startswith("CON Enter a whole number, like 3")

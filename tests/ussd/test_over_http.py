@@ -129,6 +129,26 @@ def test_apply_track_and_complain_over_http_in_every_language(server, db, fake, 
     assert complained.startswith("END ")
     complaint_ref = reference_in(complained)
 
-    sent = fake.wait_for(2, timeout=5)
+    # Track it by typing the reference from the SMS.
+    phone.dial()
+    phone.press("2")
+    phone.press(str(phone.reply.count("\n") - 1))  # "Type a reference", last before nav
+    assert reference_in(phone.press(complaint_ref)) == complaint_ref
+
+    # An anonymous complaint: the reference and PIN on screen and by SMS, and the PIN
+    # opens it from any phone.
+    phone.dial()
+    for key in ("3", "2", "1", "1", "Asked for a bribe", "2"):
+        phone.press(key)
+    anonymous = phone.press("1")
+    anonymous_ref, pin = reference_in(anonymous), anonymous.split("PIN ")[1][:4]
+    other = HttpPhone(phone.url, "+27829870000")
+    other.dial()
+    for key in ("2", "1", anonymous_ref, pin):
+        other.press(key)
+    assert reference_in(other.reply) == anonymous_ref
+
+    sent = fake.wait_for(3, timeout=5)
     texts = " ".join(sms.message.replace(" ", "") for sms in sent if sms.to == number)
     assert application_ref in texts and complaint_ref in texts
+    assert anonymous_ref in texts and f"PIN{pin}" in texts

@@ -90,8 +90,10 @@ def every_state(ctx: Context):
         for index in range(len(detail.offices)):
             yield "find_office", {"service_id": service_id, "office_index": index}
         questions = ussd_questions(ctx, service_id)
-        for index in range(len(questions)):
+        for index, field in enumerate(questions):
             yield "apply_question", {"service_id": service_id, "question": index, "answers": {}}
+            if field["type"] == "number":
+                yield "apply_number", {"service_id": service_id, "question": index, "answers": {}}
         yield (
             "apply_confirm",
             {
@@ -102,8 +104,10 @@ def every_state(ctx: Context):
         )
     yield "track_cases", {}
     yield "track_reference", {}
+    yield "track_pin", {"reference": "4827193506"}
     for case in open_cases_for_phone(db, PHONE, language):
         yield "track_case", {"case_id": case.id}
+        yield "track_case", {"case_id": case.id, "opened_by_pin": True}
     yield "complaint_category", {}
     yield "complaint_district", {}
     for district in districts(db):
@@ -176,3 +180,21 @@ def test_every_final_screen_fits_in_every_language(language):
         webhook.FAILED,
     ):
         assert length("END " + gettext(text) % longest) <= LIMIT, text
+
+
+@pytest.mark.parametrize("language", languages_with_catalogs())
+def test_the_resume_offer_and_notes_above_home_fit(world, store, language):
+    ctx = Phone(world, store, PHONE, (language, *LANGUAGE_NAMES)).context()
+    resume = {
+        "screen": "resume",
+        "data": {"resume": {}},
+        "page": 0,
+        "stack": [],
+        "language": language,
+    }
+    home = engine.home_state(language)
+    replies = [engine._render(ctx, resume, ctx.gettext("Choose a number from the list"))]
+    for note in (ctx.gettext("Nothing was sent."), *LANGUAGE_NAMES.values()):
+        replies.append(engine._render(ctx, home, note))
+    for reply in replies:
+        assert length(reply) <= LIMIT and not reply.endswith("..."), reply

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
-from casework.application_fields import clean_answer
+from casework.application_fields import TEXT_MAX_DEFAULT, clean_answer
 from casework.directory import CATEGORIES, categories, service_detail, services_in_category
 from casework.errors import N_, InvalidInput, NotPermitted
+from casework.keypad import only_digits
 from casework.references import format_reference
 from casework.services import submit_application
 from ussd.screen_kit import (
@@ -53,7 +55,15 @@ def answer_service(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
 
 
 def first_question(ctx: Context, service_id: int) -> Outcome:
-    return _next_question(ctx, {"service_id": service_id, "answers": {}, "question": -1})
+    # The journey's own id keys the submission, so a resumed or retried journey can
+    # never apply twice (and nothing ties the case to the gateway's session id).
+    data = {
+        "service_id": service_id,
+        "answers": {},
+        "question": -1,
+        "journey": secrets.token_hex(8),
+    }
+    return _next_question(ctx, data)
 
 
 def ussd_questions(ctx: Context, service_id: int) -> list[dict[str, Any]]:
@@ -83,14 +93,17 @@ def show_question(ctx: Context, data: dict[str, Any]) -> View:
         return Menu(label, [ctx.gettext("Yes"), ctx.gettext("No")])
     if field["type"] == "choice":
         return Menu(label, [label_in(ctx, choice["label"]) for choice in field["choices"]])
+    if field["type"] == "number" and field.get("min", 0) <= 0:
+        # "0" is Back on every screen, so a nil answer (no income) gets a choice of its own.
+        return Menu(label, [ctx.gettext("None (0)"), ctx.gettext("Type a number")])
     if field["type"] == "number":
         hint = ctx.gettext("Type a number")
-        return Prompt(f"{label}\n{hint}", field.get("min", 0) <= 0)
+        return Prompt(f"{label}\n{hint}")
     if field["type"] == "date":
         hint = ctx.gettext("Type the date as DDMMYYYY")
         return Prompt(f"{label}\n{hint}")
     if field["type"] == "text":
-        limit = field.get("max_length", 60)
+        limit = field.get("max_length", TEXT_MAX_DEFAULT)
         hint = ctx.gettext("Up to %(limit)s letters") % {"limit": limit}
         return Prompt(f"{label}\n{hint}")
     return Prompt(label)
@@ -98,6 +111,10 @@ def show_question(ctx: Context, data: dict[str, Any]) -> View:
 
 def answer_question(ctx: Context, data: dict[str, Any], given: Any) -> Outcome:
     field = ussd_questions(ctx, data["service_id"])[data["question"]]
+    if field["type"] == "number" and field.get("min", 0) <= 0 and isinstance(given, int):
+        if given == 1:
+            return Go("apply_number")
+        given = "0"
     if field["type"] == "yes_no":
         raw: Any = given == 0
     elif field["type"] == "choice":
@@ -116,10 +133,16 @@ def answer_question(ctx: Context, data: dict[str, Any], given: Any) -> Outcome:
     return _next_question(ctx, {**data, "answers": answers})
 
 
+def show_number(ctx: Context, data: dict[str, Any]) -> Prompt:
+    field = ussd_questions(ctx, data["service_id"])[data["question"]]
+    hint = ctx.gettext("Type a number")
+    return Prompt(f"{label_in(ctx, field['label'])}\n{hint}")
+
+
 def _keypad_date(typed: str) -> str | None:
     """`27032024` as typed on a keypad, to `2024-03-27`."""
     digits = typed.strip()
-    if len(digits) != 8 or not digits.isdigit():
+    if len(digits) != 8 or not only_digits(digits):
         return None
     try:
         return dt.date(int(digits[4:]), int(digits[2:4]), int(digits[:2])).isoformat()
@@ -160,7 +183,7 @@ def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
             answers=data["answers"],
             channel=CHANNEL,
             language=ctx.language,
-            idempotency_key=f"ussd:{ctx.session_id}",
+            idempotency_key=f"ussd:{data['journey']}",
         )
     except InvalidInput as error:
         return Invalid.from_error(error)
@@ -174,5 +197,6 @@ SCREENS = {
     "apply_category": Screen(show_category, answer_category),
     "apply_service": Screen(show_service, answer_service),
     "apply_question": Screen(show_question, answer_question),
+    "apply_number": Screen(show_number, answer_question),
     "apply_confirm": Screen(show_confirm, answer_confirm),
 }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from casework.directory import districts, office, offices_in_district
 from casework.errors import N_, InvalidInput
-from casework.grievance_categories import BY_CODE, CATEGORIES
+from casework.grievance_categories import CATEGORIES
 from casework.references import format_reference
 from casework.services import lodge_grievance
 from ussd.screen_kit import (
@@ -19,6 +20,7 @@ from ussd.screen_kit import (
     Outcome,
     Prompt,
     Screen,
+    length,
     title_budget,
     truncate,
 )
@@ -38,7 +40,12 @@ def show_category(ctx: Context, data: dict[str, Any]) -> Menu:
 
 
 def answer_category(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    return Go("complaint_district", {"category": CATEGORIES[index].code})
+    # The journey's own id keys the submission: a resumed or retried journey never lodges
+    # twice, and nothing ties an anonymous complaint to the gateway's session (and number).
+    return Go(
+        "complaint_district",
+        {"category": CATEGORIES[index].code, "journey": secrets.token_hex(8)},
+    )
 
 
 def show_district(ctx: Context, data: dict[str, Any]) -> Menu:
@@ -53,7 +60,7 @@ def show_office(ctx: Context, data: dict[str, Any]) -> Menu:
     offices = offices_in_district(ctx.db, data["district"])
     return Menu(
         ctx.gettext("Which office?"),
-        [ctx.gettext("Not at an office / not sure"), *(f"{o.agency} {o.name}" for o in offices)],
+        [ctx.gettext("Not at an office / not sure"), *(o.name for o in offices)],
     )
 
 
@@ -91,23 +98,17 @@ def answer_anonymous(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
 
 def _place(ctx: Context, data: dict[str, Any]) -> str:
     found = office(ctx.db, data["office_id"]) if data.get("office_id") else None
-    return f"{found.agency} {found.name}" if found else data["district"]
+    return found.name if found else data["district"]
 
 
 def show_confirm(ctx: Context, data: dict[str, Any]) -> Menu:
+    """What they typed comes first, and whether they stay anonymous: the two things worth
+    checking. What and where were chosen a moment ago from lists."""
     options = [ctx.gettext("Send complaint"), ctx.gettext("Cancel")]
     heading = ctx.gettext("Check your complaint:")
     who = ctx.gettext("Anonymous") if data["anonymous"] else ctx.gettext("With your number")
-    summary = ", ".join(
-        [
-            ctx.gettext(BY_CODE[data["category"]].label),
-            _place(ctx, data),
-            who,
-            f'"{data["description"]}"',
-        ]
-    )
-    budget = title_budget(ctx, options) - len(heading) - 1
-    return Menu(f"{heading}\n{truncate(summary, budget)}", options)
+    budget = title_budget(ctx, options) - length(heading) - length(who) - 4
+    return Menu(f'{heading}\n"{truncate(data["description"], budget)}"\n{who}', options)
 
 
 def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
@@ -125,7 +126,7 @@ def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
             office_id=data.get("office_id"),
             district=data["district"],
             anonymous=data["anonymous"],
-            idempotency_key=f"ussd:{ctx.session_id}",
+            idempotency_key=f"ussd:{data['journey']}",
         )
     except InvalidInput as error:
         return Invalid.from_error(error)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework.case_queries import CaseSummary, CaseView, open_cases_for_phone, own_case
+from casework.case_queries import (
+    CaseSummary,
+    CaseView,
+    anonymous_case_id,
+    case_by_id,
+    open_cases_for_phone,
+    own_case,
+)
 from casework.errors import N_, InvalidInput
 from casework.grievance_categories import BY_CODE
 from casework.i18n import format_day
@@ -50,11 +57,24 @@ def answer_reference(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
         reference, _kind = parse_reference(typed)
     except InvalidInput as error:
         return Invalid.from_error(error)
-    # The same answer whether the case is someone else's or does not exist.
     view = own_case(ctx.db, ctx.phone, ctx.language, reference=reference)
-    if view is None:
-        return Invalid("No case with that reference belongs to this number")
-    return Go("track_case", {"case_id": view.summary.id})
+    if view is not None:
+        return Go("track_case", {"case_id": view.summary.id})
+    # Not this number's: it may be an anonymous complaint, opened by its PIN. Asked the
+    # same way whether the reference exists or not.
+    return Go("track_pin", {"reference": reference})
+
+
+def show_pin(ctx: Context, data: dict[str, Any]) -> Prompt:
+    return Prompt(ctx.gettext("Not a case of this number. If it has a PIN, type the PIN:"))
+
+
+def answer_pin(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    case_id = anonymous_case_id(ctx.db, data["reference"], typed.strip())
+    if case_id is None:
+        return Invalid("That reference and PIN do not match")
+    # Kept in the server-side session only: proof, for this session, of the PIN.
+    return Go("track_case", {"case_id": case_id, "opened_by_pin": True})
 
 
 def describe(ctx: Context, view: CaseView) -> str:
@@ -78,7 +98,10 @@ def describe(ctx: Context, view: CaseView) -> str:
 
 
 def show_case(ctx: Context, data: dict[str, Any]) -> Info:
-    view = own_case(ctx.db, ctx.phone, ctx.language, case_id=data["case_id"])
+    if data.get("opened_by_pin"):
+        view = case_by_id(ctx.db, data["case_id"], ctx.language)
+    else:
+        view = own_case(ctx.db, ctx.phone, ctx.language, case_id=data["case_id"])
     if view is None:
         return Info(ctx.gettext("We could not find that case"))
     return Info(describe(ctx, view))
@@ -87,5 +110,6 @@ def show_case(ctx: Context, data: dict[str, Any]) -> Info:
 SCREENS = {
     "track_cases": Screen(show_cases, answer_cases),
     "track_reference": Screen(show_reference, answer_reference),
+    "track_pin": Screen(show_pin, answer_pin),
     "track_case": Screen(show_case),
 }
