@@ -12,6 +12,7 @@ from typing import Any
 from casework.database import Database
 from casework.models import Agency, Case, Citizen, Office, Service, ServiceText, StaffUser
 from casework.passwords import hash_secret
+from casework.services import LodgedGrievance, lodge_grievance
 
 _numbers = itertools.count(1)
 # Hashing is slow on purpose; one hash serves every factory-made account.
@@ -94,3 +95,17 @@ def set_status(db: Database, case: Case, status: str) -> None:
     with db.transaction() as session:
         session.get(Case, case.id).status = status  # type: ignore[union-attr]
     case.status = status
+
+
+def lodge(db: Database, **overrides: Any) -> LodgedGrievance:
+    """A grievance lodged through the service function, as a citizen would by USSD."""
+    values = {
+        "phone": "+27821234567",
+        "category": "service_delay",
+        "description": "I applied in March and nobody has called me back.",
+        "channel": "ussd",
+        "language": "zu",
+        "country": "ZA",
+        "district": "eThekwini",
+    }
+    return lodge_grievance(db, **(values | overrides))

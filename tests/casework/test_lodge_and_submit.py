@@ -7,27 +7,14 @@ from casework.errors import InvalidInput, NotPermitted
 from casework.models import AuditLog, Case, CaseEvent, Citizen, Grievance, OutboundMessage
 from casework.passwords import verify_secret
 from casework.references import format_reference, is_valid
-from casework.services import lodge_grievance, submit_application
+from casework.services import submit_application
 from tests.casework.scenes import build_world
-from tests.factories import create_service
+from tests.factories import create_service, lodge
 
 
 @pytest.fixture
 def world(db):
     return build_world(db)
-
-
-def lodge(db, **overrides):
-    values = {
-        "phone": "+27821234567",
-        "category": "service_delay",
-        "description": "I applied in March and nobody has called me back.",
-        "channel": "ussd",
-        "language": "zu",
-        "country": "ZA",
-        "district": "eThekwini",
-    }
-    return lodge_grievance(db, **(values | overrides))
 
 
 def outbox(db):

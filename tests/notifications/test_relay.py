@@ -7,25 +7,12 @@ from sqlalchemy import select
 
 from casework import outbox
 from casework.models import Citizen, GatewayPause, OutboundMessage, utcnow
-from casework.services import lodge_grievance
 from notifications.gateways import AfricasTalkingGateway
 from notifications.relay import Relay
 from tests.casework.scenes import build_world
+from tests.factories import lodge
 from tests.notifications.conftest import quick_settings
 from tests.notifications.outbox_rows import make_due, queue, rows
-
-
-def lodge(db, **overrides):
-    values = {
-        "phone": "+27821234567",
-        "category": "payment",
-        "description": "My grant stopped.",
-        "channel": "ussd",
-        "language": "zu",
-        "country": "ZA",
-        "district": "eThekwini",
-    }
-    return lodge_grievance(db, **(values | overrides))
 
 
 def test_relay_sends_a_case_change_and_records_the_gateways_answer(db, fake, relay):

@@ -14,13 +14,13 @@ import redis
 
 from casework.database import Database
 from casework.models import OutboundMessage
-from casework.services import lodge_grievance
 from notifications.doorbell import CHANNEL, LocalDoorbell, RedisDoorbell, ring_on_commit
 from notifications.gateways import AfricasTalkingGateway
 from notifications.relay import Relay
 from notifications.send_rate import LocalSendRate, RedisSendRate
 from tests.casework.scenes import build_world
 from tests.conftest import truncate_all
+from tests.factories import lodge
 from tests.notifications.conftest import quick_settings
 from tests.notifications.outbox_rows import make_due, queue, rows
 
@@ -37,19 +37,6 @@ def stop(relay, thread):
     relay.stop()
     thread.join(timeout=10)
     assert not thread.is_alive()
-
-
-def lodge(db):
-    return lodge_grievance(
-        db,
-        phone="+27821234567",
-        category="payment",
-        description="Late.",
-        channel="ussd",
-        language="en",
-        country="ZA",
-        district="eThekwini",
-    )
 
 
 def test_commit_rings_the_local_doorbell_and_the_sms_goes_within_a_second(db, fake, gateway):
