@@ -156,3 +156,49 @@ def case_by_id(db: Database, case_id: int, language: str) -> CaseView | None:
 @cache
 def _decoy_hash() -> str:
     return hash_secret(secrets.token_hex(8))
+
+
+def cases_for_phone(db: Database, phone: str, language: str) -> list[CaseSummary]:
+    """All the citizen's cases, open and closed, newest first."""
+    with db.read() as session:
+        cases = session.scalars(
+            _own_cases(phone).order_by(Case.created_at.desc(), Case.id.desc())
+        ).all()
+        return [_summary(case, language) for case in cases]
+
+
+def own_timeline(
+    db: Database, phone: str, reference: str, language: str
+) -> tuple[CaseSummary, list[PublicEvent]] | None:
+    """One of the citizen's cases and every public event of it, oldest first."""
+    with db.read() as session:
+        case = session.scalars(_own_cases(phone).where(Case.reference == reference)).one_or_none()
+        return _timeline(session, case, language) if case else None
+
+
+def timeline_by_id(
+    db: Database, case_id: int, language: str
+) -> tuple[CaseSummary, list[PublicEvent]] | None:
+    """A case's public timeline, for a reader who proved their right to it (a PIN)."""
+    with db.read() as session:
+        case = session.scalars(
+            select(Case)
+            .where(Case.id == case_id)
+            .options(
+                selectin_polymorphic(Case, [Application, Grievance, Referral]),
+                selectinload(Application.service).selectinload(Service.texts),
+                selectinload(Referral.agency),
+            )
+        ).one_or_none()
+        return _timeline(session, case, language) if case else None
+
+
+def _timeline(session: Any, case: Case, language: str) -> tuple[CaseSummary, list[PublicEvent]]:
+    events = session.scalars(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.public)
+        .order_by(CaseEvent.id)
+    ).all()
+    return _summary(case, language), [
+        PublicEvent(e.at, e.type, e.to_status, e.body) for e in events
+    ]

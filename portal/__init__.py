@@ -11,8 +11,10 @@ from flask import Flask
 from casework.database import Database
 from notifications import app_setup as notifications_app
 from notifications import webhooks as notifications_webhooks
-from portal import callback_token, cli, health, languages
-from portal.citizen import home
+from portal import callback_token, cli, health, languages, page_helpers, rate_limits, security
+from portal.account import sign_in
+from portal.account import views as account_views
+from portal.citizen import complaint, directory, home, track
 from portal.config import load_config
 from ussd import app_setup as ussd_app
 from ussd import webhook as ussd_webhook
@@ -33,10 +35,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             app.config["REDIS_URL"], socket_timeout=1, socket_connect_timeout=1
         )
     languages.init_app(app)
+    page_helpers.init_app(app)
+    rate_limits.init_app(app)
     health.init_app(app)
     cli.init_app(app)
     notifications_app.init_app(app)
     ussd_app.init_app(app)
-    callback_token.protect(app, notifications_webhooks.blueprint.name, ussd_webhook.blueprint.name)
-    app.register_blueprint(home.blueprint)
+    gateway_callbacks = (notifications_webhooks.blueprint, ussd_webhook.blueprint)
+    callback_token.protect(app, *(blueprint.name for blueprint in gateway_callbacks))
+    security.init_app(app, exempt=gateway_callbacks)
+    for blueprint in (
+        home.blueprint,
+        directory.blueprint,
+        sign_in.blueprint,
+        account_views.blueprint,
+        track.blueprint,
+        complaint.blueprint,
+    ):
+        app.register_blueprint(blueprint)
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
 
 LANGUAGE_COOKIE = "lang"
@@ -17,9 +17,10 @@ babel = Babel()
 
 def select_language() -> str:
     offered = current_app.config["PORTAL_LANGUAGES"]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in offered:
-        return chosen
+    # A signed-in citizen's saved choice, then this browser's, then what it asks for.
+    for chosen in (session.get("language"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in offered:
+            return chosen
     return request.accept_languages.best_match(offered) or offered[0]
 
 

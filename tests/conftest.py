@@ -26,6 +26,7 @@ from casework.migrate import upgrade
 from casework.models import Base
 from portal import create_app
 from tests.fake_africastalking import FakeAfricasTalking
+from tests.page_checks import CheckedClient
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -131,6 +132,7 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callab
         for name, value in (environ or {}).items():
             monkeypatch.setenv(name, value)
         app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), **config})
+        app.test_client_class = CheckedClient  # every page a test renders is checked
         made.append(app)
         return app
 

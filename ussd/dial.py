@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from casework.errors import InvalidInput
 from casework.phones import normalise_phone
-from casework.services.choose_language import choose_language
+from casework.services.citizen_preferences import choose_language
 
 commands = AppGroup("ussd", help="The USSD channel.")
 

@@ -19,6 +19,7 @@ from casework.models.records import (
     InboundMessage,
     MessageStatus,
     OutboundMessage,
+    SignInCode,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Role",
     "Service",
     "ServiceText",
+    "SignInCode",
     "StaffUser",
     "service_offices",
     "utcnow",

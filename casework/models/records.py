@@ -118,3 +118,18 @@ class EarlyDeliveryReport(Base):
     status: Mapped[str] = mapped_column(String(16))
     failure_reason: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SignInCode(Base):
+    """A one-time code sent by SMS to sign a citizen in on the web. Only its hash is kept."""
+
+    __tablename__ = "sign_in_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    # Set when used, and when a newer code replaces it: either way it opens nothing more.
+    spent_at: Mapped[dt.datetime | None]

@@ -39,7 +39,7 @@ class LodgedGrievance:
 def lodge_grievance(
     db: Database,
     *,
-    phone: str,
+    phone: str | None,
     category: str,
     description: str,
     channel: str,
@@ -54,7 +54,7 @@ def lodge_grievance(
     """Record a grievance, confirm it by SMS, and put it in the intake agency's queue.
 
     An anonymous grievance is linked to no citizen; its reference and a 4-digit PIN go to
-    `phone` in one SMS, and the relay forgets the number once that SMS is sent.
+    `phone` (if given) in one SMS, and the relay forgets the number once that SMS is sent.
     """
     if category not in BY_CODE:
         raise InvalidInput("category", N_("Choose what your complaint is about"))
@@ -67,7 +67,10 @@ def lodge_grievance(
             N_("Your description must be %(limit)s characters or fewer"),
             limit=DESCRIPTION_MAX,
         )
-    e164 = normalise_phone(phone, "ZZ", mobile_only=False)
+    if phone is None and not anonymous:
+        raise InvalidInput("phone", N_("Enter your mobile number"))
+    # Anonymous on the web may leave no number: the reference and PIN show on screen.
+    e164 = normalise_phone(phone, "ZZ", mobile_only=False) if phone else None
     pin = f"{secrets.randbelow(10_000):04d}" if anonymous else None
 
     with db.transaction() as session:
@@ -83,7 +86,7 @@ def lodge_grievance(
         citizen = None
         if not anonymous:
             citizen = find_or_register_citizen(
-                session, e164, language=language, country=country, name=name
+                session, e164 or "", language=language, country=country, name=name
             )
         now = utcnow()
         grievance = Grievance(

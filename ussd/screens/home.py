@@ -6,7 +6,7 @@ from typing import Any
 
 from casework.errors import N_
 from casework.i18n import LANGUAGE_NAMES
-from casework.services.choose_language import choose_language
+from casework.services.citizen_preferences import choose_language
 from ussd.screen_kit import Context, Go, GoHome, Menu, Outcome, Screen
 
 JOURNEYS = (

@@ -13,25 +13,16 @@ from casework.case_queries import (
     open_cases_for_phone,
     own_case,
 )
-from casework.errors import N_, InvalidInput
-from casework.grievance_categories import BY_CODE
+from casework.case_words import case_subject, event_words
+from casework.errors import InvalidInput
 from casework.i18n import format_day
 from casework.references import format_reference, parse_reference
 from casework.status_labels import status_label
 from ussd.screen_kit import Context, Go, Info, Invalid, Menu, Outcome, Prompt, Screen
 
-EVENT_WORDS = {
-    "created": N_("Received"),
-    "status_changed": N_("Now %(status)s"),
-    "message": N_("Message"),
-}
-
 
 def subject(ctx: Context, case: CaseSummary) -> str:
-    if case.kind == "grievance":
-        category = BY_CODE.get(case.subject)
-        return ctx.gettext(category.label) if category else ctx.gettext("Complaint")
-    return case.subject
+    return case_subject(case, ctx.gettext)
 
 
 def show_cases(ctx: Context, data: dict[str, Any]) -> Menu:
@@ -87,9 +78,7 @@ def describe(ctx: Context, view: CaseView) -> str:
     ]
     latest = view.latest
     if latest is not None:
-        words = ctx.gettext(EVENT_WORDS.get(latest.type, "Update"))
-        if latest.to_status:
-            words = words % {"status": ctx.gettext(status_label(case.kind, latest.to_status))}
+        words = event_words(case.kind, latest, ctx.gettext)
         news = f"{format_day(latest.at, ctx.language)}: {words}"
         if latest.body:
             news += f". {latest.body}"

@@ -8,7 +8,7 @@ from casework.actors import Actor
 from casework.database import Database
 from casework.errors import N_, InvalidInput
 from casework.i18n import LANGUAGE_NAMES
-from casework.models import Citizen
+from casework.models import Citizen, utcnow
 from casework.phones import normalise_phone
 from casework.recording import audit
 
@@ -33,3 +33,21 @@ def choose_language(db: Database, phone: str, language: str, channel: str) -> Ci
             detail={"language": language},
         )
     return citizen
+
+
+def set_sms_consent(db: Database, citizen_id: int, consent: bool, channel: str) -> None:
+    """Whether the citizen wants SMS beyond what concerns their own cases (STOP/START)."""
+    with db.transaction() as session:
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            return
+        citizen.sms_consent = consent
+        citizen.sms_opted_out = not consent
+        citizen.sms_consent_at = utcnow()
+        audit(
+            session,
+            Actor.citizen(citizen.id, channel),
+            "citizen.sms_consent",
+            citizen_id=citizen.id,
+            detail={"consent": consent},
+        )
