@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from casework.errors import InvalidInput
 from casework.phones import mask_phone, normalise_phone
@@ -20,6 +20,7 @@ from portal.rate_limits import limiter
 from portal.services import get_db
 
 blueprint = Blueprint("sign_in", __name__)
+DRAFTS = ("complaint_draft", "application_draft")
 
 
 class PhoneForm(FlaskForm):
@@ -31,7 +32,7 @@ class PhoneForm(FlaskForm):
         try:
             self.e164 = normalise_phone(field.data, current_app.config["PORTAL_COUNTRY"])
         except InvalidInput as error:
-            raise ValueError(_l(error.message) % error.params) from None
+            raise ValidationError(_l(error.message) % error.params) from None
 
 
 class CodeForm(FlaskForm):
@@ -72,13 +73,16 @@ def code() -> ResponseReturnValue:
         )
         if citizen is not None:
             # A new session at sign-in: nothing from before (a shared phone's last user,
-            # a planted cookie) carries over.
+            # a planted cookie) carries over, except the form the citizen is half-way
+            # through (signing in is a step of sending it).
+            drafts = {key: session[key] for key in DRAFTS if key in session}
             session.clear()
             session.update(
                 citizen_id=citizen.id,
                 phone=citizen.phone,
                 language=citizen.language,
                 sid=secrets.token_hex(8),
+                **drafts,
             )
             return redirect(next_page)
         form.code.errors.append(

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 
 from casework.case_queries import cases_for_phone, own_timeline
 from casework.errors import InvalidInput
@@ -59,7 +59,10 @@ class DetailsForm(FlaskForm):
     language = RadioField(_l("Language for SMS and pages"))
     sms = RadioField(
         _l("SMS updates"),
-        choices=[("yes", _l("Send me SMS updates")), ("no", _l("Only SMS about my own cases"))],
+        choices=[
+            SelectChoice("yes", _l("Send me SMS updates")),
+            SelectChoice("no", _l("Only SMS about my own cases")),
+        ],
     )
 
 
@@ -67,7 +70,9 @@ class DetailsForm(FlaskForm):
 @citizen_required
 def details() -> ResponseReturnValue:
     form = DetailsForm(language=session.get("language"), sms=session.get("sms", "yes"))
-    form.language.choices = language_choices()
+    form.language.choices = [
+        SelectChoice(code, name, {"lang": code}) for code, name in language_choices()
+    ]
     if form.validate_on_submit():
         db = get_db()
         choose_language(db, session["phone"], form.language.data, "web")

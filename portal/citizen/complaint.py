@@ -11,8 +11,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from casework.directory import districts, offices_in_district
 from casework.errors import InvalidInput
@@ -50,8 +50,8 @@ class ComplaintForm(FlaskForm):
     anonymous = RadioField(
         _l("Do you want to give your mobile number?"),
         choices=[
-            ("no", _l("Yes, so you can update me")),
-            ("yes", _l("No, stay anonymous: I get a reference and a PIN")),
+            SelectChoice("no", _l("Yes, so you can update me")),
+            SelectChoice("yes", _l("No, stay anonymous: I get a reference and a PIN")),
         ],
         validators=[InputRequired(_l("Choose whether to give your number"))],
     )
@@ -65,17 +65,26 @@ class ComplaintForm(FlaskForm):
             try:
                 field.data = normalise_phone(field.data, current_app.config["PORTAL_COUNTRY"])
             except InvalidInput as error:
-                raise ValueError(_l(error.message) % error.params) from None
+                raise ValidationError(_l(error.message) % error.params) from None
 
 
 def _form() -> ComplaintForm:
     form = ComplaintForm()
-    form.category.choices = [(c.code, _l(c.label)) for c in CATEGORIES]
+    form.category.choices = [SelectChoice(c.code, _l(c.label)) for c in CATEGORIES]
     db = get_db()
-    places: dict[str, list[tuple[str, str]]] = {}
+    places = []
     for district in districts(db):
-        places[district] = [(f"district:{district}", _l("Somewhere in %(place)s", place=district))]
-        places[district] += [(f"office:{o.id}", o.name) for o in offices_in_district(db, district)]
+        places.append(
+            SelectChoice(
+                f"district:{district}",
+                _l("Somewhere in %(place)s", place=district),
+                optgroup=district,
+            )
+        )
+        places += [
+            SelectChoice(f"office:{o.id}", o.name, optgroup=district)
+            for o in offices_in_district(db, district)
+        ]
     form.place.choices = places
     return form
 

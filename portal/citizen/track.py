@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from casework.case_queries import anonymous_case_id, timeline_by_id
 from casework.errors import InvalidInput
@@ -34,16 +34,18 @@ class TrackForm(FlaskForm):
         try:
             self.digits, _kind = parse_reference(field.data)
         except InvalidInput as error:
-            raise ValueError(_l(error.message)) from None
+            raise ValidationError(_l(error.message)) from None
 
     def validate_phone(self, field: StringField) -> None:
         if not field.data and not self.pin.data:
-            raise ValueError(_l("Enter your mobile number, or the PIN of an anonymous complaint"))
+            raise ValidationError(
+                _l("Enter your mobile number, or the PIN of an anonymous complaint")
+            )
         if field.data:
             try:
                 self.e164 = normalise_phone(field.data, current_app.config["PORTAL_COUNTRY"])
             except InvalidInput as error:
-                raise ValueError(_l(error.message) % error.params) from None
+                raise ValidationError(_l(error.message) % error.params) from None
 
 
 @blueprint.route("/track", methods=["GET", "POST"])
