@@ -11,10 +11,19 @@ from flask import Flask
 from casework.database import Database
 from notifications import app_setup as notifications_app
 from notifications import webhooks as notifications_webhooks
-from portal import callback_token, cli, health, languages, page_helpers, rate_limits, security
+from portal import (
+    callback_token,
+    cli,
+    error_pages,
+    health,
+    languages,
+    page_helpers,
+    rate_limits,
+    security,
+)
 from portal.account import sign_in
 from portal.account import views as account_views
-from portal.citizen import complaint, directory, home, track
+from portal.citizen import apply, complaint, directory, home, track
 from portal.config import load_config
 from ussd import app_setup as ussd_app
 from ussd import webhook as ussd_webhook
@@ -44,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     gateway_callbacks = (notifications_webhooks.blueprint, ussd_webhook.blueprint)
     callback_token.protect(app, *(blueprint.name for blueprint in gateway_callbacks))
     security.init_app(app, exempt=gateway_callbacks)
+    error_pages.init_app(app)
     for blueprint in (
         home.blueprint,
         directory.blueprint,
@@ -51,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         account_views.blueprint,
         track.blueprint,
         complaint.blueprint,
+        apply.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app

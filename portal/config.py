@@ -37,6 +37,13 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
         "PORTAL_COUNTRY": (get("PORTAL_COUNTRY", "ZA") or "ZA").upper(),
         # What citizens dial; shown on pages and SMS so people without data can use Thusa.
         "USSD_CODE": get("USSD_CODE", "*120*3210#"),
+        # Uploaded documents: outside anything a web server serves.
+        "DOCUMENTS_DIR": get("DOCUMENTS_DIR", str(Path(instance_path) / "documents")),
+        # A phone photo of a document; five of them and the form around them at most.
+        "DOCUMENT_MAX_BYTES": int(
+            _number("DOCUMENT_MAX_MB", get("DOCUMENT_MAX_MB", "5")) * 1024 * 1024
+        ),
+        "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
         "AT_USERNAME": get("AT_USERNAME"),
         "AT_API_KEY": get("AT_API_KEY"),
         "AT_SENDER_ID": get("AT_SENDER_ID"),

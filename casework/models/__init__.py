@@ -14,6 +14,7 @@ from casework.models.directory import Agency, Office, Service, ServiceText, serv
 from casework.models.people import Citizen, Role, StaffUser
 from casework.models.records import (
     AuditLog,
+    Document,
     EarlyDeliveryReport,
     GatewayPause,
     InboundMessage,
@@ -32,6 +33,7 @@ __all__ = [
     "CaseKind",
     "Channel",
     "Citizen",
+    "Document",
     "EarlyDeliveryReport",
     "GatewayPause",
     "Grievance",

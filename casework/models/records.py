@@ -133,3 +133,19 @@ class SignInCode(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     # Set when used, and when a newer code replaces it: either way it opens nothing more.
     spent_at: Mapped[dt.datetime | None]
+
+
+class Document(Base):
+    """A supporting document a citizen uploaded for a case. The file lives outside the web
+    root under a random name; only its owner and staff in scope may fetch it."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    # The name the citizen's phone gave it, cleaned, for display only; never a path.
+    original_name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ from casework.application_fields import validate_answers
 from casework.citizens import find_or_register_citizen
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotPermitted
-from casework.models import Application, Channel, Service, utcnow
+from casework.models import Application, Channel, Document, Service, utcnow
 from casework.recording import (
     audit,
     case_for_idempotency_key,
@@ -35,10 +35,12 @@ def submit_application(
     name: str | None = None,
     national_id: str | None = None,
     idempotency_key: str | None = None,
+    documents: list[dict[str, Any]] | None = None,
 ) -> Application:
     """Check the answers against the service's form, record the application, confirm by SMS.
 
-    The due date is the service level, in working days from now.
+    The due date is the service level, in working days from now. `documents` are files
+    already stored (casework.documents.store), as `StoredFile.as_dict()`.
     """
     with db.transaction() as session:
         earlier = case_for_idempotency_key(session, idempotency_key)
@@ -74,6 +76,8 @@ def submit_application(
             idempotency_key=idempotency_key,
         )
         insert_case(session, application)
+        for document in documents or ():
+            session.add(Document(case_id=application.id, **document))
         actor = Actor.citizen(citizen.id, channel)
         event = record_event(
             session, application, actor, "created", public=True, to_status=APPLICATION.initial

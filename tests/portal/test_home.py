@@ -35,7 +35,14 @@ def test_language_switch_never_sends_you_to_another_site(client):
 
 
 def test_forms_need_their_csrf_token(client):
-    assert client.post("/language", data={"language": "zu"}).status_code == 400
+    response = client.post("/language", data={"language": "zu"})
+    assert response.status_code == 400
+    assert "Please send the form again" in response.get_data(as_text=True)
+
+
+def test_a_missing_page_says_so_in_words(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
 
 
 def test_every_page_has_the_security_headers(client):
@@ -44,3 +51,23 @@ def test_every_page_has_the_security_headers(client):
     assert "script-src 'none'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_httponly_lax_and_secure_in_production(make_app, database_url):
+    app = make_app(
+        {
+            "DATABASE_URL": database_url,
+            "PORTAL_ENV": "production",
+            "SECRET_KEY": "k" * 32,
+            "AT_CALLBACK_TOKEN": "t",
+            "AT_USERNAME": "thusa",
+            "AT_API_KEY": "key",
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    client = app.test_client()
+    client.get("/sign-in")
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.secure and cookie.http_only
