@@ -25,6 +25,8 @@ from portal.account import sign_in
 from portal.account import views as account_views
 from portal.citizen import apply, complaint, directory, home, track
 from portal.config import load_config
+from portal.staff import auth as staff_auth
+from portal.staff import views as staff_views
 from ussd import app_setup as ussd_app
 from ussd import webhook as ussd_webhook
 
@@ -54,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     callback_token.protect(app, *(blueprint.name for blueprint in gateway_callbacks))
     security.init_app(app, exempt=gateway_callbacks)
     error_pages.init_app(app)
+    staff_auth.init_app(app)
     for blueprint in (
         home.blueprint,
         directory.blueprint,
@@ -62,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         track.blueprint,
         complaint.blueprint,
         apply.blueprint,
+        staff_views.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app
