@@ -18,6 +18,7 @@ EVENT_WORDS = {
     "created": N_("Received"),
     "status_changed": N_("Now %(status)s"),
     "message": N_("Message"),
+    "delayed": N_("Taking longer than promised"),
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from casework.database import Database
 from casework.errors import N_
-from casework.models import Office, Service
+from casework.models import Agency, Office, Service
 
 CATEGORIES = {
     "grants": N_("Grants and money"),
@@ -167,3 +167,34 @@ def _office(office: Office) -> OfficeSummary:
         phone=office.phone,
         opening_hours=tuple(office.opening_hours),
     )
+
+
+@dataclass(frozen=True)
+class AgencySummary:
+    id: int
+    code: str
+    short_name: str
+    services: tuple[tuple[int, str], ...]  # (service id, name in the reader's language)
+
+
+def agencies(db: Database, language: str) -> list[AgencySummary]:
+    """Every agency with its active services, for choosing where to refer someone."""
+    with db.read() as session:
+        rows = session.scalars(select(Agency).order_by(Agency.short_name)).all()
+        services = session.scalars(
+            select(Service).where(Service.active).options(selectinload(Service.texts))
+        ).all()
+        by_agency: dict[int, list[tuple[int, str]]] = {}
+        for service in services:
+            by_agency.setdefault(service.agency_id, []).append(
+                (service.id, service.text(language).name)
+            )
+        return [
+            AgencySummary(
+                a.id,
+                a.code,
+                a.short_name,
+                tuple(sorted(by_agency.get(a.id, []), key=lambda s: s[1])),
+            )
+            for a in rows
+        ]

@@ -18,8 +18,21 @@ from sqlalchemy import Select, or_, select
 from casework.actors import Actor
 from casework.database import Database
 from casework.documents import documents_of_case
-from casework.models import Case, CaseEvent, CaseKind, Document, Referral, Role
+from casework.errors import InvalidInput
+from casework.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    Citizen,
+    Document,
+    Grievance,
+    Referral,
+    Role,
+    utcnow,
+)
+from casework.phones import normalise_phone
 from casework.recording import audit
+from casework.references import parse_reference
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class QueueRow:
     agency: str
     due_at: dt.datetime | None
     created_at: dt.datetime
+    language: str
 
 
 @dataclass(frozen=True)
@@ -112,4 +126,107 @@ def _row(case: Case) -> QueueRow:
         case.agency.short_name,
         case.due_at,
         case.created_at,
+        case.citizen.language if case.citizen else case.language,
     )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str | None = None
+    category: str | None = None
+    district: str | None = None
+    channel: str | None = None
+    priority: str | None = None
+    overdue: bool = False
+    search: str | None = None  # a reference (as typed) or a phone number
+    country: str = "ZA"  # how a phone number without its country code is read
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    row: QueueRow
+    category: str
+    priority: str
+    district: str
+    channel: str
+    overdue: bool
+
+
+PAGE_SIZE = 50
+
+
+def triage_queue(
+    db: Database, actor: Actor, filters: QueueFilters, page: int = 0
+) -> tuple[list[TriageRow], bool]:
+    """Grievances in scope: unacknowledged first, then soonest due. (rows, more pages?)"""
+    now = utcnow()
+    query = in_scope(select(Grievance), actor).where(Grievance.closed_at.is_(None))
+    for column, value in (
+        (Grievance.status, filters.status),
+        (Grievance.category, filters.category),
+        (Grievance.district, filters.district),
+        (Grievance.channel, filters.channel),
+        (Grievance.priority, filters.priority),
+    ):
+        if value:
+            query = query.where(column == value)
+    if filters.overdue:
+        query = query.where(Grievance.due_at < now)
+    if filters.search:
+        query = _searched(query, filters.search, filters.country)
+    query = (
+        query.order_by(
+            (Grievance.status != "lodged"),
+            Grievance.due_at.is_(None),
+            Grievance.due_at,
+            Grievance.id,
+        )
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    )
+    with db.read() as session:
+        found = session.scalars(query).all()
+        rows = [
+            TriageRow(
+                _row(g),
+                g.category,
+                g.priority,
+                g.district,
+                g.channel,
+                g.due_at is not None and g.due_at < now,
+            )
+            for g in found[:PAGE_SIZE]
+        ]
+    return rows, len(found) > PAGE_SIZE
+
+
+def _searched(query: Select[Any], text: str, country: str) -> Select[Any]:
+    """By reference (typed any way) or by the citizen's phone number."""
+    try:
+        digits, _kind = parse_reference(text)
+    except InvalidInput:
+        digits = None
+    if digits is not None:
+        return query.where(Case.reference == digits)
+    try:
+        phone = normalise_phone(text, country, mobile_only=False)
+    except InvalidInput:
+        return query.where(Case.id.is_(None))  # neither: nothing matches
+    return query.where(Case.citizen_id.in_(select(Citizen.id).where(Citizen.phone == phone)))
+
+
+def kind_queue(db: Database, actor: Actor, kind: str, limit: int = 100) -> list[QueueRow]:
+    """Open applications or referrals in scope, soonest due first."""
+    with db.read() as session:
+        cases = session.scalars(
+            in_scope(select(Case), actor)
+            .where(Case.kind == kind, Case.closed_at.is_(None))
+            .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+            .limit(limit)
+        ).all()
+        return [_row(case) for case in cases]
+
+
+def citizen_id_for_phone(db: Database, phone: str) -> int | None:
+    with db.read() as session:
+        return session.scalar(select(Citizen.id).where(Citizen.phone == phone))

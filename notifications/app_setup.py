@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from casework.database import Database
+from casework.sweep import sweep_overdue
 from notifications import webhooks
 from notifications.doorbell import Doorbell, LocalDoorbell, RedisDoorbell, ring_on_commit
 from notifications.gateways import build_gateway
@@ -34,16 +35,23 @@ def relay_settings(config: dict[str, Any]) -> RelaySettings:
 
 
 def build_relay(app: Flask, doorbell: Doorbell | None = None) -> Relay:
-    """A relay for this app's configuration: its gateway, its doorbell, its send rate."""
+    """A relay for this app's configuration: its gateway, its doorbell, its send rate,
+    and the overdue sweep every SWEEP_EVERY_SECONDS (the sweep's SMS go out through it)."""
     config: dict[str, Any] = app.config  # type: ignore[assignment]
     client = app.extensions.get("redis")
     rate = float(config["SMS_RATE_PER_SECOND"])
+    db: Database = app.extensions["casework.db"]
+
+    def overdue_sweep() -> None:
+        sweep_overdue(db)
+
     return Relay(
-        app.extensions["casework.db"],
+        db,
         build_gateway(config),
         relay_settings(config),
         doorbell=doorbell or (RedisDoorbell(client) if client else LocalDoorbell()),
         send_rate=RedisSendRate(client, rate) if client else LocalSendRate(rate),
+        periodic=[(float(config["SWEEP_EVERY_SECONDS"]), overdue_sweep)],
     )
 
 

@@ -2,7 +2,8 @@
 them through the gateway and records what happened.
 
 One relay per SQLite database; any number on PostgreSQL (claims use SKIP LOCKED). Runs
-as `flask --app portal notifications relay`, or as a thread under the dev server.
+as `flask --app portal notifications relay`, or as a thread under the dev server. Between
+batches it runs its periodic jobs (the overdue sweep, see `notifications.app_setup`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime as dt
 import logging
 import random
 import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +27,10 @@ from notifications.send_rate import LocalSendRate, SendRate
 from notifications.templates import TEMPLATES, render_and_measure
 
 log = logging.getLogger(__name__)
+
+# (interval in seconds, job): work the relay process does on a schedule between batches,
+# such as the overdue sweep.
+PeriodicJob = tuple[float, Callable[[], object]]
 
 
 @dataclass
@@ -51,6 +58,7 @@ class Relay:
         doorbell: Doorbell | None = None,
         send_rate: SendRate | None = None,
         rng: random.Random | None = None,
+        periodic: Sequence[PeriodicJob] = (),
     ) -> None:
         self.db = db
         self.gateway = gateway
@@ -59,11 +67,20 @@ class Relay:
         self.send_rate = send_rate or LocalSendRate(1000)
         self.rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
         self.stop_event = threading.Event()
+        self.periodic = tuple(periodic)
 
-    def run(self) -> None:
-        """Send until `stop()`; sleeps on the doorbell when there is nothing due."""
+    def run(self, periodic: Sequence[PeriodicJob] | None = None) -> None:
+        """Send until `stop()`; sleeps on the doorbell when there is nothing due.
+
+        Each periodic job (the relay's own unless `periodic` is given) runs when the relay
+        starts and then whenever its interval has passed, between batches. A job that
+        raises is logged and runs again at its next turn.
+        """
+        jobs = self.periodic if periodic is None else tuple(periodic)
+        next_due = [time.monotonic()] * len(jobs)
         log.info("relay started with the %s gateway", self.gateway.name)
         while not self.stop_event.is_set():
+            self._run_periodic(jobs, next_due)
             try:
                 handled = self.run_once()
             except Exception:
@@ -71,8 +88,22 @@ class Relay:
                 log.exception("relay batch failed")
                 handled = 0
             if handled < self.settings.batch_size:
-                self.doorbell.wait(self.settings.poll_seconds)
+                wait = self.settings.poll_seconds
+                if next_due:
+                    wait = max(0.0, min(wait, min(next_due) - time.monotonic()))
+                self.doorbell.wait(wait)
         log.info("relay stopped")
+
+    def _run_periodic(self, jobs: Sequence[PeriodicJob], next_due: list[float]) -> None:
+        for position, (interval, job) in enumerate(jobs):
+            if self.stop_event.is_set() or time.monotonic() < next_due[position]:
+                continue
+            try:
+                job()
+            except Exception:
+                log.exception("relay periodic job %s failed", getattr(job, "__name__", job))
+            # Counted from the end of the run: a slow job never runs back to back.
+            next_due[position] = time.monotonic() + interval
 
     def stop(self) -> None:
         self.stop_event.set()

@@ -108,6 +108,15 @@ TEMPLATES: dict[str, Template] = {
     "case_message": Template(
         N_("Thusa: you have a new message about %(reference)s. Dial %(ussd)s to read it.")
     ),
+    # Sent once per case, by the overdue sweep (casework.sweep).
+    "case_delayed": Template(
+        N_(
+            "Thusa: sorry, %(reference)s is taking longer than we promised. We have flagged"
+            " it as late. Dial %(ussd)s to follow it."
+        )
+    ),
+    # An officer's own words (shown to them, with its parts and encoding, before sending).
+    "staff_message": Template(N_("Thusa %(reference)s: %(text)s"), one_part=False),
     "sign_in_code": Template(
         N_("%(code)s is your Thusa code. It expires in 10 minutes. Never share it."),
         secret_params=("code",),

@@ -20,12 +20,15 @@ from portal import (
     page_helpers,
     rate_limits,
     security,
+    sweep_command,
 )
 from portal.account import sign_in
 from portal.account import views as account_views
 from portal.citizen import apply, complaint, directory, home, track
 from portal.config import load_config
 from portal.staff import auth as staff_auth
+from portal.staff import cases as staff_cases
+from portal.staff import referrals as staff_referrals
 from portal.staff import views as staff_views
 from ussd import app_setup as ussd_app
 from ussd import webhook as ussd_webhook
@@ -57,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app, exempt=gateway_callbacks)
     error_pages.init_app(app)
     staff_auth.init_app(app)
+    sweep_command.init_app(app)
     for blueprint in (
         home.blueprint,
         directory.blueprint,
@@ -66,6 +70,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         complaint.blueprint,
         apply.blueprint,
         staff_views.blueprint,
+        staff_cases.blueprint,
+        staff_referrals.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app

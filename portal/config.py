@@ -6,11 +6,14 @@ Every setting has an embedded default so a fresh machine runs with no configurat
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from casework.service_levels import DEFAULT_PUBLIC_HOLIDAYS, holidays_from
 
 SUPPORTED_LANGUAGES = ("en", "af", "zu", "xh", "st", "sw")
 
@@ -60,6 +63,11 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
         # `make run` sends SMS from a thread of the dev server; production runs
         # `flask --app portal notifications relay` as a process of its own.
         "SMS_RELAY_THREAD": get("SMS_RELAY_THREAD", "false") in ("1", "true", "yes"),
+        # Days that are not working days (a set of dates; ISO dates, comma-separated, in
+        # the environment): service levels skip them. Pass it as `holidays=` to casework.
+        "PUBLIC_HOLIDAYS": _holidays(get("PUBLIC_HOLIDAYS", DEFAULT_PUBLIC_HOLIDAYS)),
+        # How often the relay escalates overdue cases and tells their citizens.
+        "SWEEP_EVERY_SECONDS": _number("SWEEP_EVERY_SECONDS", get("SWEEP_EVERY_SECONDS", "300")),
     }
     secret_key = get("SECRET_KEY")
     if production:
@@ -90,6 +98,15 @@ def _number(name: str, value: str | None) -> float:
     if number <= 0:
         raise ConfigError(f"{name} must be a positive number; got {value!r}")
     return number
+
+
+def _holidays(value: str | None) -> frozenset[dt.date]:
+    try:
+        return holidays_from(value)
+    except ValueError as error:
+        raise ConfigError(
+            f"PUBLIC_HOLIDAYS must be ISO dates separated by commas; {error}"
+        ) from None
 
 
 def _languages(value: str | None) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,11 +24,10 @@ from casework.recording import (
     queue_sms,
     record_event,
 )
+from casework.service_levels import PUBLIC_HOLIDAYS, acknowledge_by
 from casework.workflows import GRIEVANCE
-from casework.working_days import add_working_days
 
 DESCRIPTION_MAX = 2000
-ACKNOWLEDGE_WITHIN_WORKING_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,14 @@ def lodge_grievance(
     anonymous: bool = False,
     name: str | None = None,
     idempotency_key: str | None = None,
+    holidays: Collection[dt.date] = PUBLIC_HOLIDAYS,
 ) -> LodgedGrievance:
     """Record a grievance, confirm it by SMS, and put it in the intake agency's queue.
 
     An anonymous grievance is linked to no citizen; its reference and a 4-digit PIN go to
     `phone` (if given) in one SMS, and the relay forgets the number once that SMS is sent.
+    It is due to be acknowledged by `service_levels.acknowledge_by` (24 hours when the
+    category is sensitive), counting `holidays` out of the working days.
     """
     if category not in BY_CODE:
         raise InvalidInput("category", N_("Choose what your complaint is about"))
@@ -103,7 +107,7 @@ def lodge_grievance(
             anonymous=anonymous,
             pin_hash=hash_secret(pin) if pin else None,
             priority="urgent" if BY_CODE[category].sensitive else "normal",
-            due_at=add_working_days(now, ACKNOWLEDGE_WITHIN_WORKING_DAYS),
+            due_at=acknowledge_by(category, now, holidays),
             idempotency_key=idempotency_key,
         )
         insert_case(session, grievance)

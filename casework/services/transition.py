@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
+
 from sqlalchemy.orm import Session
 
 from casework.actors import Actor
@@ -9,6 +12,7 @@ from casework.database import Database
 from casework.errors import N_, InvalidInput, NotPermitted, TransitionNotAllowed
 from casework.models import Case, CaseEvent, Grievance, utcnow
 from casework.recording import audit, queue_sms, record_event
+from casework.service_levels import PUBLIC_HOLIDAYS, resolve_by
 from casework.services.case_lookup import case_for_update
 from casework.workflows import WORKFLOWS
 
@@ -16,23 +20,41 @@ REASON_MAX = 2000
 
 
 def transition(
-    db: Database, case_id: int, target: str, actor: Actor, *, reason: str | None = None
+    db: Database,
+    case_id: int,
+    target: str,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    holidays: Collection[dt.date] = PUBLIC_HOLIDAYS,
 ) -> CaseEvent:
     """Change the case's status to `target` if its workflow allows it for `actor`'s role.
 
     The status, a timeline event (public when the citizen is told), an audit row and the
     citizen's SMS commit together. Raises TransitionNotAllowed, NotPermitted or
-    InvalidInput (a reason is missing) before anything is written.
+    InvalidInput (a reason is missing) before anything is written. A grievance that is
+    acknowledged (or reopened) becomes due by its category's resolve deadline.
     """
     with db.transaction() as session:
         case = case_for_update(session, case_id, actor)
-        return apply_transition(session, case, target, actor, reason=reason)
+        return apply_transition(session, case, target, actor, reason=reason, holidays=holidays)
 
 
 def apply_transition(
-    session: Session, case: Case, target: str, actor: Actor, *, reason: str | None = None
+    session: Session,
+    case: Case,
+    target: str,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    notify: bool = True,
+    holidays: Collection[dt.date] = PUBLIC_HOLIDAYS,
 ) -> CaseEvent:
-    """`transition` inside a transaction the caller already holds (used by `assign`)."""
+    """`transition` inside a transaction the caller already holds (used by `assign`).
+
+    `notify=False` leaves the step's SMS out, for a caller that tells the citizen in a
+    message of its own (the overdue sweep).
+    """
     workflow = WORKFLOWS[case.kind]
     step = workflow.find(case.status, target)
     if step is None:
@@ -57,6 +79,10 @@ def apply_transition(
     case.closed_at = None if workflow.is_open(target) else now
     if isinstance(case, Grievance) and target == "acknowledged":
         case.acknowledged_at = now
+    if isinstance(case, Grievance) and target in ("acknowledged", "reopened"):
+        # A fresh promise: the old deadline (to acknowledge, or the one already met) is
+        # no longer what the agency owes.
+        case.due_at = resolve_by(case.category, now, holidays)
     event = record_event(
         session,
         case,
@@ -68,6 +94,6 @@ def apply_transition(
         body=reason,
     )
     audit(session, actor, "case.transition", case=case, detail={"from": source, "to": target})
-    if step.template:
+    if step.template and notify:
         queue_sms(session, case, event, step.template)
     return event

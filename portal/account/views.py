@@ -10,12 +10,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice
+from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired
 
+from casework.actors import Actor
 from casework.case_queries import cases_for_phone, own_timeline
 from casework.errors import InvalidInput
 from casework.references import parse_reference
 from casework.services.citizen_preferences import choose_language, set_sms_consent
+from casework.services.more_information import answer_information_request
 from portal.page_helpers import language_choices
 from portal.services import get_db
 
@@ -41,7 +44,15 @@ def cases() -> ResponseReturnValue:
     return render_template("account/cases.html", cases=found)
 
 
-@blueprint.get("/my-cases/<reference>")
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Your answer"),
+        validators=[InputRequired(_l("Write your answer"))],
+        render_kw={"rows": 5, "maxlength": 2000},
+    )
+
+
+@blueprint.route("/my-cases/<reference>", methods=["GET", "POST"])
 @citizen_required
 def case(reference: str) -> ResponseReturnValue:
     try:
@@ -52,7 +63,26 @@ def case(reference: str) -> ResponseReturnValue:
     if found is None:
         abort(404)  # someone else's looks exactly like none at all
     summary, events = found
-    return render_template("account/case.html", case=summary, events=events)
+    form = AnswerForm() if summary.status == "more_info_needed" else None
+    if form is not None and form.validate_on_submit():
+        try:
+            answer_information_request(
+                get_db(),
+                summary.id,
+                Actor.citizen(session["citizen_id"], "web"),
+                form.answer.data or "",
+            )
+        except InvalidInput as error:
+            form.answer.errors = [*form.answer.errors, str(error)]
+        else:
+            return redirect(url_for("account.case", reference=reference, answered=1))
+    return render_template(
+        "account/case.html",
+        case=summary,
+        events=events,
+        form=form,
+        answered=request.args.get("answered"),
+    )
 
 
 class DetailsForm(FlaskForm):

@@ -146,6 +146,7 @@ def check() -> ResponseReturnValue:
             district=where if kind == "district" else None,
             anonymous=anonymous,
             idempotency_key="web:" + session["complaint_draft"],
+            holidays=current_app.config["PUBLIC_HOLIDAYS"],
         )
         _drafts().delete("complaint:" + session.pop("complaint_draft"))
         session["complaint_sent"] = {

@@ -24,9 +24,8 @@ from wtforms.validators import InputRequired
 from casework.documents import document_for_staff
 from casework.errors import InvalidInput
 from casework.models import Role
-from casework.references import parse_reference
 from casework.staff_accounts import create_staff
-from casework.staff_queries import cases_in_scope, staff_case
+from casework.staff_queries import cases_in_scope
 from casework.staff_sign_in import set_active, staff_list
 from portal.services import get_db
 from portal.staff.auth import staff_required
@@ -39,19 +38,6 @@ ADMIN = Role.ADMINISTRATOR.value
 @staff_required()
 def home() -> ResponseReturnValue:
     return render_template("staff/home.html", rows=cases_in_scope(get_db(), current_user.actor))
-
-
-@blueprint.get("/cases/<reference>")
-@staff_required()
-def case(reference: str) -> ResponseReturnValue:
-    try:
-        digits, _kind = parse_reference(reference)
-    except InvalidInput:
-        abort(404)
-    view = staff_case(get_db(), current_user.actor, digits)
-    if view is None:
-        abort(404)  # out of scope looks exactly like no such case
-    return render_template("staff/case.html", view=view)
 
 
 @blueprint.get("/documents/<int:document_id>")

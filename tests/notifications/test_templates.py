@@ -18,6 +18,7 @@ LONGEST = {
     "agency": "Human Settlements",
     "languages": "en af zu xh st sw",
     "language": "Afrikaans",  # the longest of the languages' own names
+    "text": "We found your file. Please bring your ID to the Umlazi office on Monday.",
 }
 LANGUAGES = languages_with_catalogs()
 

@@ -1,0 +1,55 @@
+"""The forms on a case's staff page, one per action."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from casework.grievance_categories import CATEGORIES
+from casework.services.triage import MESSAGE_MAX, PRIORITIES
+from casework.workflows import WORKFLOWS
+
+
+class StatusForm(FlaskForm):
+    target = SelectField(_l("New status"), validators=[InputRequired(_l("Choose a status"))])
+    reason = TextAreaField(
+        _l("Reason (the citizen may see it)"),
+        validators=[Optional()],
+        render_kw={"rows": 3, "maxlength": 2000},
+    )
+
+    def offer(self, kind: str, status: str, role: str) -> None:
+        self.target.choices = [
+            SelectChoice(step.target, step.target.replace("_", " "))
+            for step in WORKFLOWS[kind].transitions
+            if step.source == status and role in step.roles
+        ]
+
+
+class ClassifyForm(FlaskForm):
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(c.code, _l(c.label)) for c in CATEGORIES]
+    )
+    priority = SelectField(_l("Priority"), choices=[SelectChoice(p, p) for p in PRIORITIES])
+
+
+class AssignForm(FlaskForm):
+    officer = SelectField(_l("Officer"), validators=[InputRequired(_l("Choose an officer"))])
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("Internal note (staff only)"),
+        validators=[InputRequired(_l("Write the note"))],
+        render_kw={"rows": 3},
+    )
+
+
+class MessageForm(FlaskForm):
+    text = TextAreaField(
+        _l("Message to the citizen (sent by SMS)"),
+        validators=[InputRequired(_l("Write the message"))],
+        render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
+    )
