@@ -117,6 +117,19 @@ TEMPLATES: dict[str, Template] = {
     ),
     # An officer's own words (shown to them, with its parts and encoding, before sending).
     "staff_message": Template(N_("Thusa %(reference)s: %(text)s"), one_part=False),
+    # Standard messages an officer can send without typing.
+    "staff_bring_documents": Template(
+        N_(
+            "Thusa %(reference)s: please bring your ID and the documents for your case to the"
+            " office where you applied."
+        )
+    ),
+    "staff_tried_to_call": Template(
+        N_(
+            "Thusa %(reference)s: an officer tried to reach you about your case. Dial"
+            " %(ussd)s or visit the office."
+        )
+    ),
     "sign_in_code": Template(
         N_("%(code)s is your Thusa code. It expires in 10 minutes. Never share it."),
         secret_params=("code",),
@@ -163,6 +176,9 @@ TEMPLATES: dict[str, Template] = {
         requested=True,
     ),
 }
+
+
+STAFF_STANDARD_MESSAGES = ("staff_bring_documents", "staff_tried_to_call", "case_message")
 
 
 def render(template: str, language: str, params: dict[str, Any]) -> str:

@@ -49,8 +49,12 @@ def reclassify(
         return event
 
 
-def message_citizen(db: Database, case_id: int, actor: Actor, text: str) -> CaseEvent:
-    """An officer's own words to the citizen: on the case's timeline and by SMS."""
+def message_citizen(
+    db: Database, case_id: int, actor: Actor, text: str, *, template: str = "staff_message"
+) -> CaseEvent:
+    """A message to the citizen, on the case's timeline and by SMS: the officer's own words
+    (`staff_message`), or a standard `template` whose wording (in the citizen's language)
+    is `text`."""
     body = " ".join((text or "").split())
     if not body:
         raise InvalidInput("text", N_("Write the message"))
@@ -64,5 +68,11 @@ def message_citizen(db: Database, case_id: int, actor: Actor, text: str) -> Case
         case = case_for_update(session, case_id, actor)
         event = record_event(session, case, actor, "message", public=True, body=body)
         audit(session, actor, "case.messaged", case=case)
-        queue_sms(session, case, event, "staff_message", params={"text": body})
+        queue_sms(
+            session,
+            case,
+            event,
+            template,
+            params={"text": body} if template == "staff_message" else None,
+        )
         return event

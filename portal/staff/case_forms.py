@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from casework.grievance_categories import CATEGORIES
 from casework.services.triage import MESSAGE_MAX, PRIORITIES
@@ -48,8 +48,23 @@ class NoteForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
+    template = SelectField(
+        _l("Message"),
+        choices=[
+            SelectChoice("staff_message", _l("In your own words (type below)")),
+            SelectChoice(
+                "staff_bring_documents", _l("Standard: please bring your ID and documents")
+            ),
+            SelectChoice("staff_tried_to_call", _l("Standard: we tried to reach you")),
+            SelectChoice("case_message", _l("Standard: you have a new message")),
+        ],
+    )
     text = TextAreaField(
-        _l("Message to the citizen (sent by SMS)"),
-        validators=[InputRequired(_l("Write the message"))],
+        _l("Your words (sent by SMS)"),
+        # No Optional(): it would stop validate_text, which requires words when chosen.
         render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
     )
+
+    def validate_text(self, field: TextAreaField) -> None:
+        if self.template.data == "staff_message" and not (field.data or "").strip():
+            raise ValidationError(_l("Write the message"))

@@ -20,6 +20,7 @@ from casework.staff_queries import QueueFilters, StaffCaseView, staff_case, tria
 from casework.staff_sign_in import staff_list
 from casework.text_encoding import measure
 from casework.workflows import GRIEVANCE
+from notifications.templates import STAFF_STANDARD_MESSAGES
 from notifications.templates import render as render_sms
 from portal.services import get_db
 from portal.staff.auth import staff_required
@@ -126,7 +127,7 @@ def case(reference: str) -> ResponseReturnValue:
     if request.method == "POST" and action in forms and forms[action].validate_on_submit():
         try:
             if action == "message" and request.form.get("confirm") != "send":
-                preview = _preview(view, forms["message"].text.data)
+                preview = _preview(view, forms["message"])
             else:
                 _act(view, action, forms[action])
                 return redirect(url_for("staff_cases.case", reference=reference, done=action))
@@ -154,7 +155,8 @@ def _act(view: StaffCaseView, action: str, form: Any) -> None:
     elif action == "note":
         add_note(db, case_id, actor, form.note.data)
     elif action == "message":
-        message_citizen(db, case_id, actor, form.text.data)
+        preview = _preview(view, form)
+        message_citizen(db, case_id, actor, preview["text"], template=preview["template"])
     elif action == "assign":
         officer = next(u for u in staff_list(db) if str(u.id) == form.officer.data)
         assign(db, case_id, actor, officer_id=officer.id, agency_id=officer.agency_id)
@@ -164,17 +166,22 @@ def _act(view: StaffCaseView, action: str, form: Any) -> None:
         reclassify(db, case_id, actor, category=form.category.data, priority=form.priority.data)
 
 
-def _preview(view: StaffCaseView, text: str) -> dict[str, Any]:
+def _preview(view: StaffCaseView, form: Any) -> dict[str, Any]:
     """The SMS exactly as the citizen will get it, with what it costs to send."""
-    body = " ".join((text or "").split())
-    sms = render_sms(
-        "staff_message",
-        view.row.language,
-        {"reference": format_reference(view.row.reference, view.row.kind), "text": body},
-    )
+    template = form.template.data
+    if template not in (*STAFF_STANDARD_MESSAGES, "staff_message"):
+        template = "staff_message"
+    body = " ".join((form.text.data or "").split())
+    params = {
+        "reference": format_reference(view.row.reference, view.row.kind),
+        "text": body,
+        "ussd": current_app.config["USSD_CODE"],
+    }
+    sms = render_sms(template, view.row.language, params)
     size = measure(sms)
     return {
-        "text": body,
+        "template": template,
+        "text": body if template == "staff_message" else sms,
         "sms": sms,
         "parts": size.parts,
         "encoding": size.encoding,

@@ -105,6 +105,15 @@ def test_every_staff_url_answers_404_for_a_case_out_of_scope(
     for url, visible in expectations.items():
         with client.get(url) as response:
             assert response.status_code == (200 if visible else 404), (role, url)
+    # Nor can an action reach a case out of scope.
+    page = client.get("/staff").get_data(as_text=True)
+    hidden = world.application if not sees_application else world.grievance
+    if not (sees_grievance and sees_application):
+        posted = client.post(
+            f"/staff/cases/{hidden.reference}",
+            data={"action": "note", "csrf_token": token(page), "note-note": "Looking around."},
+        )
+        assert posted.status_code == 404
     with client.get("/staff/cases/4827193506") as missing:
         assert missing.status_code == 404
 

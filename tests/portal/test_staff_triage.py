@@ -126,6 +126,7 @@ def test_classify_assign_note_and_message(client, db, world):
         client,
         grievance.reference,
         "message",
+        template="staff_message",
         text="We found your file. Please bring your ID to Umlazi on Monday.",
     )
     page = preview.get_data(as_text=True)
@@ -139,6 +140,7 @@ def test_classify_assign_note_and_message(client, db, world):
             "action": "message",
             "confirm": "send",
             "csrf_token": page_token,
+            "message-template": "staff_message",
             "message-text": "We found your file. Please bring your ID to Umlazi on Monday.",
         },
     )
@@ -166,10 +168,46 @@ def test_classify_assign_note_and_message(client, db, world):
 def test_a_message_preview_shows_when_one_character_makes_it_ucs2(client, db, world):
     grievance = lodge(db)
     as_staff(client, world.staff["supervisor"])
-    page = act(client, grievance.reference, "message", text="We’ll call you tomorrow.").get_data(
-        as_text=True
-    )
+    page = act(
+        client,
+        grievance.reference,
+        "message",
+        template="staff_message",
+        text="We’ll call you tomorrow.",
+    ).get_data(as_text=True)
     assert "UCS-2" in page
+
+
+def test_a_standard_message_is_previewed_then_sent_as_its_template(client, db, world):
+    grievance = lodge(db)
+    as_staff(client, world.staff["supervisor"])
+    page = act(
+        client, grievance.reference, "message", template="staff_tried_to_call", text=""
+    ).get_data(as_text=True)
+    assert "an officer tried to reach you" in page and "1 SMS part(s), GSM-7" in page
+    client.post(
+        f"/staff/cases/{grievance.reference}",
+        data={
+            "action": "message",
+            "confirm": "send",
+            "csrf_token": token(page),
+            "message-template": "staff_tried_to_call",
+            "message-text": "",
+        },
+    )
+    assert sms_templates(db, grievance.id)[-1] == "staff_tried_to_call"
+    with db.read() as session:
+        event = session.scalars(select(CaseEvent).where(CaseEvent.type == "message")).one()
+    assert event.public and "tried to reach you" in event.body
+
+
+def test_own_words_are_required_when_chosen(client, db, world):
+    grievance = lodge(db)
+    as_staff(client, world.staff["supervisor"])
+    page = act(
+        client, grievance.reference, "message", template="staff_message", text="  "
+    ).get_data(as_text=True)
+    assert "<title>Error:" in page and "Write the message" in page
 
 
 def test_the_status_form_offers_only_what_the_role_may_do(client, db, world):
