@@ -53,3 +53,10 @@ def find_or_register_citizen(
 def citizen_language(db: Database, phone: str) -> str | None:
     with db.read() as session:
         return session.scalar(select(Citizen.language).where(Citizen.phone == phone))
+
+
+def sms_wanted(db: Database, citizen_id: int) -> bool:
+    """Whether the citizen takes SMS beyond their own cases (not opted out with STOP)."""
+    with db.read() as session:
+        opted_out = session.scalar(select(Citizen.sms_opted_out).where(Citizen.id == citizen_id))
+    return not opted_out

@@ -19,6 +19,7 @@ from casework.actors import Actor
 from casework.database import Database
 from casework.errors import N_, InvalidInput
 from casework.models import Case, Document
+from casework.recording import audit
 from casework.services.case_lookup import may_act_on
 
 MAX_BYTES = 5 * 1024 * 1024  # a phone photo of a document; larger is a mistake or an attack
@@ -105,9 +106,12 @@ def document_for_citizen(db: Database, document_id: int, citizen_id: int) -> Doc
 def document_for_staff(db: Database, document_id: int, actor: Actor) -> Document | None:
     """The document, if the staff member may work on its case (the same scope as changing
     it); None otherwise, exactly as for a document that does not exist."""
-    with db.read() as session:
+    with db.transaction() as session:
         document = session.get(Document, document_id)
         case = session.get(Case, document.case_id) if document else None
         if document is None or case is None or actor.type != "staff":
             return None
-        return document if may_act_on(actor, case) else None
+        if not may_act_on(actor, case):
+            return None
+        audit(session, actor, "document.viewed", case=case, detail={"document": document.id})
+        return document

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from casework.actors import Actor
 from casework.database import Database
@@ -50,6 +50,8 @@ class QueueRow:
 @dataclass(frozen=True)
 class StaffCaseView:
     row: QueueRow
+    agency_id: int
+    from_agency_id: int | None
     citizen_phone: str | None
     events: list[CaseEvent]
     documents: list[Document]
@@ -69,12 +71,21 @@ def in_scope(query: Select[Any], actor: Actor) -> Select[Any]:
     return query.where(mine)
 
 
+def still_to_do(actor: Actor) -> Any:
+    """Open cases, and referrals another agency declined back to the actor's agency (the
+    sender must find another way to help)."""
+    declined_back = Case.id.in_(
+        select(Referral.id).where(Referral.from_agency_id == actor.agency_id)
+    )
+    return or_(Case.closed_at.is_(None), and_(Case.status == "declined", declined_back))
+
+
 def cases_in_scope(db: Database, actor: Actor, limit: int = 50) -> list[QueueRow]:
     """Open work first, soonest due first."""
     with db.read() as session:
         cases = session.scalars(
             in_scope(select(Case), actor)
-            .where(Case.closed_at.is_(None))
+            .where(still_to_do(actor))
             .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
             .limit(limit)
         ).all()
@@ -110,10 +121,22 @@ def staff_case(db: Database, actor: Actor, reference: str) -> StaffCaseView | No
             if hasattr(case, key)
         }
         view = StaffCaseView(
-            _row(case), case.citizen.phone if case.citizen else None, events, [], details
+            _row(case),
+            case.agency_id,
+            getattr(case, "from_agency_id", None),
+            case.citizen.phone if case.citizen else None,
+            events,
+            [],
+            details,
         )
     return StaffCaseView(
-        view.row, view.citizen_phone, view.events, documents_of_case(db, view.row.id), view.details
+        view.row,
+        view.agency_id,
+        view.from_agency_id,
+        view.citizen_phone,
+        view.events,
+        documents_of_case(db, view.row.id),
+        view.details,
     )
 
 
@@ -220,7 +243,7 @@ def kind_queue(db: Database, actor: Actor, kind: str, limit: int = 100) -> list[
     with db.read() as session:
         cases = session.scalars(
             in_scope(select(Case), actor)
-            .where(Case.kind == kind, Case.closed_at.is_(None))
+            .where(Case.kind == kind, still_to_do(actor))
             .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
             .limit(limit)
         ).all()

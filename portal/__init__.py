@@ -7,6 +7,7 @@ from typing import Any
 
 import redis
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casework.database import Database
 from notifications import app_setup as notifications_app
@@ -42,6 +43,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    if app.config["PROXY_COUNT"]:
+        # Behind a load balancer the client's address is in X-Forwarded-For; without this,
+        # every citizen would share the balancer's address and its rate limits.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     app.extensions["casework.db"] = Database(app.config["DATABASE_URL"])
     if app.config["REDIS_URL"]:
         # Short timeouts: a Redis that stopped answering must fail fast, not hang requests.

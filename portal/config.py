@@ -40,6 +40,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
         "PORTAL_COUNTRY": (get("PORTAL_COUNTRY", "ZA") or "ZA").upper(),
         # What citizens dial; shown on pages and SMS so people without data can use Thusa.
         "USSD_CODE": get("USSD_CODE", "*120*3210#"),
+        # How many proxies (load balancers) stand in front of the app and set
+        # X-Forwarded-For; 0 trusts no such header.
+        "PROXY_COUNT": int(get("PROXY_COUNT", "0") or 0),
         # Uploaded documents: outside anything a web server serves.
         "DOCUMENTS_DIR": get("DOCUMENTS_DIR", str(Path(instance_path) / "documents")),
         # A phone photo of a document; five of them and the form around them at most.

@@ -39,6 +39,14 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
+def clean_text(value: str | None) -> str | None:
+    """Typed text without NUL and other control characters (PostgreSQL refuses NUL),
+    keeping line breaks, and without surrounding spaces: "   " is no answer at all."""
+    if value is None:
+        return None
+    return "".join(ch for ch in value if ch >= " " or ch in "\n\t").strip()
+
+
 def language_choices() -> list[tuple[str, str]]:
     """The deployment's languages, each in its own name."""
     return [(code, LANGUAGE_NAMES[code]) for code in current_app.config["PORTAL_LANGUAGES"]]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from casework.actors import Actor
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotPermitted, TransitionNotAllowed
-from casework.models import Case, CaseEvent, Grievance, utcnow
+from casework.models import Case, CaseEvent, Grievance, Role, utcnow
 from casework.recording import audit, queue_sms, record_event
 from casework.service_levels import PUBLIC_HOLIDAYS, resolve_by
 from casework.services.case_lookup import case_for_update
@@ -63,7 +63,10 @@ def apply_transition(
             status=case.status,
             target=target,
         )
-    if actor.role not in step.roles:
+    side_ok = on_the_right_side(
+        case.kind, case.agency_id, getattr(case, "from_agency_id", None), target, actor
+    )
+    if actor.role not in step.roles or not side_ok:
         raise NotPermitted(N_("Your role cannot make this change"))
     reason = (reason or "").strip() or None
     if step.reason_required and not reason:
@@ -97,3 +100,18 @@ def apply_transition(
     if step.template and notify:
         queue_sms(session, case, event, step.template)
     return event
+
+
+# The receiving agency answers a referral; the agency that sent it may only call it off.
+_RECEIVER_STEPS = {"accepted", "declined", "in_progress", "completed"}
+
+
+def on_the_right_side(
+    kind: str, agency_id: int, from_agency_id: int | None, target: str, actor: Actor
+) -> bool:
+    """For a referral, whether `actor`'s agency is the side that makes this step."""
+    if kind != "referral" or actor.type != "staff" or actor.role == Role.ADMINISTRATOR:
+        return True
+    if target in _RECEIVER_STEPS:
+        return actor.agency_id == agency_id
+    return actor.agency_id == from_agency_id

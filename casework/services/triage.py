@@ -7,8 +7,9 @@ from casework.actors import Actor
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotPermitted
 from casework.grievance_categories import BY_CODE
-from casework.models import CaseEvent, Grievance
+from casework.models import CaseEvent, Grievance, utcnow
 from casework.recording import audit, queue_sms, record_event
+from casework.service_levels import acknowledge_by, resolve_by
 from casework.services.case_lookup import case_for_update
 
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -31,6 +32,14 @@ def reclassify(
             raise InvalidInput("category", N_("Only complaints have a category"))
         before = (case.category, case.priority)
         case.category, case.priority = category, priority
+        if before[0] != category:
+            # A complaint now found to be about abuse must be dealt with in 24 hours, not
+            # in the old category's time.
+            case.due_at = (
+                acknowledge_by(category, case.created_at)
+                if case.status == "lodged"
+                else resolve_by(category, case.acknowledged_at or utcnow())
+            )
         event = record_event(
             session,
             case,

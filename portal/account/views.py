@@ -15,11 +15,12 @@ from wtforms.validators import InputRequired
 
 from casework.actors import Actor
 from casework.case_queries import cases_for_phone, own_timeline
+from casework.citizens import sms_wanted
 from casework.errors import InvalidInput
 from casework.references import parse_reference
 from casework.services.citizen_preferences import choose_language, set_sms_consent
 from casework.services.more_information import answer_information_request
-from portal.page_helpers import language_choices
+from portal.page_helpers import clean_text, language_choices
 from portal.services import get_db
 
 blueprint = Blueprint("account", __name__)
@@ -47,6 +48,7 @@ def cases() -> ResponseReturnValue:
 class AnswerForm(FlaskForm):
     answer = TextAreaField(
         _l("Your answer"),
+        filters=[clean_text],
         validators=[InputRequired(_l("Write your answer"))],
         render_kw={"rows": 5, "maxlength": 2000},
     )
@@ -99,7 +101,8 @@ class DetailsForm(FlaskForm):
 @blueprint.route("/my-details", methods=["GET", "POST"])
 @citizen_required
 def details() -> ResponseReturnValue:
-    form = DetailsForm(language=session.get("language"), sms=session.get("sms", "yes"))
+    wanted = sms_wanted(get_db(), session["citizen_id"])
+    form = DetailsForm(language=session.get("language"), sms="yes" if wanted else "no")
     form.language.choices = [
         SelectChoice(code, name, {"lang": code}) for code, name in language_choices()
     ]

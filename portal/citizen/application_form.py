@@ -17,10 +17,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from casework.application_fields import TEXT_MAX_DEFAULT, clean_answer
 from casework.errors import InvalidInput
+from portal.page_helpers import clean_text
 
 PREFIX = "answer_"  # keeps a question called "data" or "meta" clear of the form's own names
 WEB = "web"
@@ -75,7 +76,7 @@ def form_for(fields: tuple[dict[str, Any], ...], language: str, country: str) ->
     for definition in web_questions(fields):
         label = label_in(definition["label"], language)
         checks: list[Any] = [
-            InputRequired(_l("Answer this question"))
+            DataRequired(_l("Answer this question"))
             if definition.get("required", True)
             else Optional(),
             _Answer(definition, country),
@@ -102,10 +103,13 @@ def form_for(fields: tuple[dict[str, Any], ...], language: str, country: str) ->
             field = TextAreaField(
                 label,
                 checks,
+                filters=[clean_text],
                 render_kw={"maxlength": definition.get("max_length", TEXT_MAX_DEFAULT), "rows": 4},
             )
         else:
             render_kw = {"inputmode": "numeric"} if kind in ("number", "id_number") else {}
-            field = StringField(label, checks, render_kw={**render_kw, "autocomplete": "off"})
+            field = StringField(
+                label, checks, filters=[clean_text], render_kw={**render_kw, "autocomplete": "off"}
+            )
         setattr(ApplicationForm, PREFIX + definition["name"], field)
     return ApplicationForm

@@ -12,7 +12,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from casework.directory import districts, offices_in_district
 from casework.errors import InvalidInput
@@ -20,6 +20,7 @@ from casework.grievance_categories import BY_CODE, CATEGORIES
 from casework.phones import normalise_phone
 from casework.references import format_reference
 from casework.services import lodge_grievance
+from portal.page_helpers import clean_text
 from portal.rate_limits import limiter
 from portal.services import get_db
 
@@ -39,8 +40,9 @@ class ComplaintForm(FlaskForm):
     )
     description = TextAreaField(
         _l("What happened?"),
+        filters=[clean_text],
         validators=[
-            InputRequired(_l("Describe what happened")),
+            DataRequired(_l("Describe what happened")),
             Length(
                 max=DESCRIPTION_MAX,
                 message=_l("Use %(max)d characters or fewer", max=DESCRIPTION_MAX),

@@ -4,6 +4,8 @@ or with the PIN of an anonymous complaint. Nothing here tells whether a referenc
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -21,6 +23,7 @@ from portal.rate_limits import limiter
 from portal.services import get_db
 
 blueprint = Blueprint("track", __name__)
+PIN_VIEW_SECONDS = 15 * 60
 
 
 class TrackForm(FlaskForm):
@@ -56,7 +59,8 @@ def start() -> ResponseReturnValue:
         if form.pin.data and not form.phone.data:
             case_id = anonymous_case_id(get_db(), form.digits, form.pin.data.strip())
             if case_id is not None:
-                session["pin_case_id"] = case_id
+                # Only for a while: on a shared phone the next person must not find it open.
+                session["pin_case"] = {"id": case_id, "until": time.time() + PIN_VIEW_SECONDS}
                 return redirect(url_for("track.case"))
             form.pin.errors.append(_l("That reference and PIN do not match"))
         else:
@@ -72,7 +76,8 @@ def start() -> ResponseReturnValue:
 
 @blueprint.get("/track/case")
 def case() -> ResponseReturnValue:
-    case_id = session.get("pin_case_id")
+    opened = session.get("pin_case") or {}
+    case_id = opened.get("id") if opened.get("until", 0) > time.time() else None
     found = timeline_by_id(get_db(), case_id, str(get_locale())) if case_id else None
     if found is None:
         abort(404)

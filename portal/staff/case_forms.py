@@ -7,24 +7,33 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from casework.actors import Actor
 from casework.grievance_categories import CATEGORIES
+from casework.services.transition import on_the_right_side
 from casework.services.triage import MESSAGE_MAX, PRIORITIES
+from casework.staff_queries import StaffCaseView
 from casework.workflows import WORKFLOWS
+from portal.page_helpers import clean_text
 
 
 class StatusForm(FlaskForm):
     target = SelectField(_l("New status"), validators=[InputRequired(_l("Choose a status"))])
     reason = TextAreaField(
         _l("Reason (the citizen may see it)"),
+        filters=[clean_text],
         validators=[Optional()],
         render_kw={"rows": 3, "maxlength": 2000},
     )
 
-    def offer(self, kind: str, status: str, role: str) -> None:
+    def offer(self, view: StaffCaseView, actor: Actor) -> None:
+        """Only the steps this officer may make from here (the same rules transition() keeps)."""
+        row = view.row
         self.target.choices = [
             SelectChoice(step.target, step.target.replace("_", " "))
-            for step in WORKFLOWS[kind].transitions
-            if step.source == status and role in step.roles
+            for step in WORKFLOWS[row.kind].transitions
+            if step.source == row.status
+            and actor.role in step.roles
+            and on_the_right_side(row.kind, view.agency_id, view.from_agency_id, step.target, actor)
         ]
 
 
@@ -42,6 +51,7 @@ class AssignForm(FlaskForm):
 class NoteForm(FlaskForm):
     note = TextAreaField(
         _l("Internal note (staff only)"),
+        filters=[clean_text],
         validators=[InputRequired(_l("Write the note"))],
         render_kw={"rows": 3},
     )
@@ -61,6 +71,7 @@ class MessageForm(FlaskForm):
     )
     text = TextAreaField(
         _l("Your words (sent by SMS)"),
+        filters=[clean_text],
         # No Optional(): it would stop validate_text, which requires words when chosen.
         render_kw={"rows": 3, "maxlength": MESSAGE_MAX},
     )

@@ -62,7 +62,7 @@ class QueueForm(Form):
 def queue() -> ResponseReturnValue:
     form = QueueForm(request.args)
     form.district.choices = _any("Any") + [SelectChoice(d, d) for d in districts(get_db())]
-    page = max(request.args.get("page", 0, type=int), 0)
+    page = min(max(request.args.get("page", 0, type=int), 0), 10_000)
     filters = QueueFilters(
         status=form.status.data or None,
         category=form.category.data or None,
@@ -74,7 +74,7 @@ def queue() -> ResponseReturnValue:
         country=current_app.config["PORTAL_COUNTRY"],
     )
     rows, more = triage_queue(get_db(), current_user.actor, filters, page)
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    args = {k: v for k, v in request.args.items() if k in form._fields}
     return render_template(
         "staff/queue.html", form=form, rows=rows, page=page, more=more, args=args
     )
@@ -98,7 +98,7 @@ def _forms(view: StaffCaseView) -> dict[str, Any]:
         "message": MessageForm(prefix="message"),
         "assign": AssignForm(prefix="assign"),
     }
-    forms["status"].offer(view.row.kind, view.row.status, current_user.user.role)
+    forms["status"].offer(view, current_user.actor)
     forms["assign"].officer.choices = [
         SelectChoice(
             f"{u.id}",
