@@ -29,11 +29,16 @@ class World:
     staff: dict[str, StaffUser]
     other_officer: StaffUser
 
-    def actor(self, role: str) -> Actor:
+    def actor(self, role: str, *, receiving: bool = False) -> Actor:
+        """`receiving`: staff of the other agency (the side that answers a referral)."""
         if role == "citizen":
             return Actor.citizen(self.citizen.id, "web")
         if role == "system":
             return Actor.system()
+        if receiving:
+            return Actor(
+                "staff", role, "web", staff_id=self.other_officer.id, agency_id=self.other.id
+            )
         return Actor.staff(self.staff[role])
 
 

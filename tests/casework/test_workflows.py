@@ -78,7 +78,10 @@ def test_transition_allowed_for_each_permitted_role(db, world, step):
     for role in sorted(step.roles):
         case = new_case(db, world, kind)
         set_status(db, case, step.source)
-        event = transition(db, case.id, step.target, world.actor(role), reason="Because.")
+        # A referral is answered by the agency it was sent to, and called off by the sender.
+        receiving = kind == "referral" and step.target != "cancelled"
+        actor = world.actor(role, receiving=receiving)
+        event = transition(db, case.id, step.target, actor, reason="Because.")
         with db.read() as session:
             assert session.get(Case, case.id).status == step.target, role
             stored = session.get(CaseEvent, event.id)
