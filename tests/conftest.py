@@ -54,7 +54,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_url(test_worker: str) -> Iterator[str]:
     """A database of this test run's own on the PostgreSQL server, migrated once."""
     admin_url = make_url(POSTGRES_ADMIN_URL)
-    name = f"thusa_test_{test_worker}"
+    # One database per run (and per xdist worker): two runs on one server never meet.
+    name = f"thusa_test_{test_worker}_{os.getpid()}"
     try:
         admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:

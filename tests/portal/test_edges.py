@@ -16,13 +16,7 @@ from casework.seed_demo import seed_demo
 from casework.services import lodge_grievance, refer, submit_application, transition
 from casework.services.triage import reclassify
 from tests.casework.scenes import build_world
-from tests.factories import STAFF_PASSWORD
-from tests.portal.web import sign_in, submit, token
-
-
-def as_staff(client, user):
-    submit(client, "/staff/sign-in", {"username": user.username, "password": STAFF_PASSWORD})
-    return client
+from tests.portal.web import as_staff, sign_in, submit, token
 
 
 def test_only_the_receiving_agency_answers_a_referral(client, db):

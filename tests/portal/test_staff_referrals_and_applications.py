@@ -4,37 +4,15 @@ citizen answering a request for more information on the web."""
 import pytest
 from sqlalchemy import select
 
-from casework.models import Case, OutboundMessage, Referral
+from casework.models import Case, Referral
 from casework.services import lodge_grievance, submit_application
 from tests.casework.scenes import build_world
-from tests.factories import STAFF_PASSWORD
-from tests.portal.web import sign_in, submit, token
+from tests.portal.web import as_staff, sign_in, sms_templates, staff_act, submit
 
 
 @pytest.fixture
 def world(db):
     return build_world(db)
-
-
-def as_staff(client, user):
-    submit(client, "/staff/sign-in", {"username": user.username, "password": STAFF_PASSWORD})
-    return client
-
-
-def act(client, reference, action, **fields):
-    page = client.get(f"/staff/cases/{reference}").get_data(as_text=True)
-    data = {"action": action, "csrf_token": token(page)}
-    data.update({f"{action}-{name}": value for name, value in fields.items()})
-    return client.post(f"/staff/cases/{reference}", data=data)
-
-
-def templates(db, case_id):
-    with db.read() as session:
-        return session.scalars(
-            select(OutboundMessage.template)
-            .where(OutboundMessage.case_id == case_id)
-            .order_by(OutboundMessage.id)
-        ).all()
 
 
 def test_refer_from_a_case_then_the_other_agency_accepts_and_completes(client, db, world):
@@ -49,7 +27,7 @@ def test_refer_from_a_case_then_the_other_agency_accepts_and_completes(client, d
         district="eThekwini",
     ).grievance
     as_staff(client, world.staff["case_officer"])
-    sent = act(
+    sent = staff_act(
         client,
         grievance.reference,
         "refer",
@@ -61,7 +39,7 @@ def test_refer_from_a_case_then_the_other_agency_accepts_and_completes(client, d
     with db.read() as session:
         referral = session.scalars(select(Referral)).one()
     assert referral.source_case_id == grievance.id and referral.urgency == "urgent"
-    assert templates(db, referral.id) == ["referral_sent"]
+    assert sms_templates(db, referral.id) == ["referral_sent"]
     # The receiving agency's queue shows it; their officer accepts, starts, completes.
     receiver = client.application.test_client()
     as_staff(receiver, world.other_officer)
@@ -69,9 +47,10 @@ def test_refer_from_a_case_then_the_other_agency_accepts_and_completes(client, d
     assert referral.reference[:4] in listed
     for target in ("accepted", "in_progress", "completed"):
         assert (
-            act(receiver, referral.reference, "status", target=target, reason="").status_code == 302
+            staff_act(receiver, referral.reference, "status", target=target, reason="").status_code
+            == 302
         )
-    assert templates(db, referral.id) == [
+    assert sms_templates(db, referral.id) == [
         "referral_sent",
         "referral_accepted",
         "referral_completed",
@@ -96,9 +75,9 @@ def test_a_declined_referral_goes_back_to_the_sender_with_the_reason(client, db,
     reference = response.headers["Location"].rsplit("/", 1)[1]
     receiver = client.application.test_client()
     as_staff(receiver, world.other_officer)
-    refused = act(receiver, reference, "status", target="declined", reason="")
+    refused = staff_act(receiver, reference, "status", target="declined", reason="")
     assert "Give a reason" in refused.get_data(as_text=True)
-    act(receiver, reference, "status", target="declined", reason="We have no parcels left.")
+    staff_act(receiver, reference, "status", target="declined", reason="We have no parcels left.")
     sender_page = client.get(f"/staff/cases/{reference}").get_data(as_text=True)
     assert "declined" in sender_page and "We have no parcels left." in sender_page
 
@@ -130,15 +109,15 @@ def test_application_review_more_information_answered_on_the_web_then_approved(c
     officer = client.application.test_client()
     as_staff(officer, world.other_officer)
     assert application.reference[:4] in officer.get("/staff/applications").get_data(as_text=True)
-    act(officer, application.reference, "status", target="under_review", reason="")
-    act(
+    staff_act(officer, application.reference, "status", target="under_review", reason="")
+    staff_act(
         officer,
         application.reference,
         "status",
         target="more_info_needed",
         reason="Please send the child's birth certificate number.",
     )
-    assert templates(db, application.id)[-1] == "application_more_info"
+    assert sms_templates(db, application.id)[-1] == "application_more_info"
     # The citizen answers on the web; the application goes back to review.
     sign_in(client, db, phone=world.citizen.phone)
     page = client.get(f"/my-cases/{application.reference}").get_data(as_text=True)
@@ -149,7 +128,7 @@ def test_application_review_more_information_answered_on_the_web_then_approved(c
     assert answered.headers["Location"].endswith("?answered=1")
     with db.read() as session:
         assert session.get(Case, application.id).status == "under_review"
-    act(officer, application.reference, "status", target="approved", reason="")
-    assert templates(db, application.id)[-1] == "application_approved"
+    staff_act(officer, application.reference, "status", target="approved", reason="")
+    assert sms_templates(db, application.id)[-1] == "application_approved"
     staff_page = officer.get(f"/staff/cases/{application.reference}").get_data(as_text=True)
     assert "It is 2101015009081." in staff_page and "children" in staff_page

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from casework.models import Case, CaseEvent, Grievance, OutboundMessage, utcnow
 from casework.services import lodge_grievance
 from tests.casework.scenes import build_world
-from tests.factories import STAFF_PASSWORD
-from tests.portal.web import submit, token
+from tests.portal.web import as_staff, sms_templates, staff_act, token
 
 
 @pytest.fixture
@@ -31,29 +30,8 @@ def lodge(db, **overrides):
     return lodge_grievance(db, **(values | overrides)).grievance
 
 
-def as_staff(client, user):
-    submit(client, "/staff/sign-in", {"username": user.username, "password": STAFF_PASSWORD})
-    return client
-
-
 def references(page):
     return [re.sub(r"\D", "", r) for r in re.findall(r"G \d{4} \d{4} \d{2}", page)]
-
-
-def act(client, reference, action, **fields):
-    page = client.get(f"/staff/cases/{reference}").get_data(as_text=True)
-    data = {"action": action, "csrf_token": token(page)}
-    data.update({f"{action}-{name}": value for name, value in fields.items()})
-    return client.post(f"/staff/cases/{reference}", data=data)
-
-
-def sms_templates(db, case_id):
-    with db.read() as session:
-        return session.scalars(
-            select(OutboundMessage.template)
-            .where(OutboundMessage.case_id == case_id)
-            .order_by(OutboundMessage.id)
-        ).all()
 
 
 def test_queue_puts_unacknowledged_first_then_soonest_due(client, db, world):
@@ -104,10 +82,10 @@ def test_queue_search_by_reference_or_phone(client, db, world):
 def test_acknowledge_then_reject_needs_a_reason(client, db, world):
     grievance = lodge(db)
     as_staff(client, world.staff["triage_officer"])
-    done = act(client, grievance.reference, "status", target="acknowledged", reason="")
+    done = staff_act(client, grievance.reference, "status", target="acknowledged", reason="")
     assert done.status_code == 302
     assert sms_templates(db, grievance.id)[-1] == "grievance_acknowledged"
-    refused = act(client, grievance.reference, "status", target="rejected", reason="")
+    refused = staff_act(client, grievance.reference, "status", target="rejected", reason="")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "<title>Error:" in page and "Give a reason" in page
     with db.read() as session:
@@ -117,12 +95,12 @@ def test_acknowledge_then_reject_needs_a_reason(client, db, world):
 def test_classify_assign_note_and_message(client, db, world):
     grievance = lodge(db)
     as_staff(client, world.staff["supervisor"])
-    act(client, grievance.reference, "status", target="acknowledged", reason="")
-    act(client, grievance.reference, "classify", category="fraud_corruption", priority="high")
+    staff_act(client, grievance.reference, "status", target="acknowledged", reason="")
+    staff_act(client, grievance.reference, "classify", category="fraud_corruption", priority="high")
     officer = world.staff["case_officer"]
-    act(client, grievance.reference, "assign", officer=str(officer.id))
-    act(client, grievance.reference, "note", note="Called the pay point manager.")
-    preview = act(
+    staff_act(client, grievance.reference, "assign", officer=str(officer.id))
+    staff_act(client, grievance.reference, "note", note="Called the pay point manager.")
+    preview = staff_act(
         client,
         grievance.reference,
         "message",
@@ -168,7 +146,7 @@ def test_classify_assign_note_and_message(client, db, world):
 def test_a_message_preview_shows_when_one_character_makes_it_ucs2(client, db, world):
     grievance = lodge(db)
     as_staff(client, world.staff["supervisor"])
-    page = act(
+    page = staff_act(
         client,
         grievance.reference,
         "message",
@@ -181,7 +159,7 @@ def test_a_message_preview_shows_when_one_character_makes_it_ucs2(client, db, wo
 def test_a_standard_message_is_previewed_then_sent_as_its_template(client, db, world):
     grievance = lodge(db)
     as_staff(client, world.staff["supervisor"])
-    page = act(
+    page = staff_act(
         client, grievance.reference, "message", template="staff_tried_to_call", text=""
     ).get_data(as_text=True)
     assert "an officer tried to reach you" in page and "1 SMS part(s), GSM-7" in page
@@ -204,7 +182,7 @@ def test_a_standard_message_is_previewed_then_sent_as_its_template(client, db, w
 def test_own_words_are_required_when_chosen(client, db, world):
     grievance = lodge(db)
     as_staff(client, world.staff["supervisor"])
-    page = act(
+    page = staff_act(
         client, grievance.reference, "message", template="staff_message", text="  "
     ).get_data(as_text=True)
     assert "<title>Error:" in page and "Write the message" in page
