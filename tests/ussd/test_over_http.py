@@ -11,13 +11,11 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from casework.directory import categories, services_in_category
+from casework.directory import categories, service_detail, services_in_category
 from casework.i18n import LANGUAGE_NAMES, languages_with_catalogs
 from casework.references import parse_reference
 from casework.seed_demo import seed_demo
-from tests.ussd.phone import Phone
 from ussd.screens.apply import ussd_questions
-from ussd.session_store import MemorySessionStore
 
 ANSWERS = {
     "yes_no": "1",
@@ -109,8 +107,8 @@ def test_apply_track_and_complain_over_http_in_every_language(server, db, fake, 
     services = services_in_category(db, "grants", language, channel="ussd")
     service = next(s for s in services if s.code == "child-support-grant")
     phone.press(str(services.index(service) + 1))
-    ctx = Phone(db, MemorySessionStore(), number, (language,)).context()
-    for field in ussd_questions(ctx, service.id):
+    detail = service_detail(db, service.id, language)
+    for field in ussd_questions(detail.application_fields):
         phone.press(ANSWERS.get(field["type"]) or str(max(field.get("min", 0), 1)))
     applied = phone.press("1")
     assert applied.startswith("END ")

@@ -89,18 +89,20 @@ def every_state(ctx: Context):
         detail = service_detail(db, service_id, language)
         for index in range(len(detail.offices)):
             yield "find_office", {"service_id": service_id, "office_index": index}
-        questions = ussd_questions(ctx, service_id)
+        questions = ussd_questions(detail.application_fields)
+        journey = {
+            "service_id": service_id,
+            "questions": questions,
+            "service_name": detail.summary.short_name,
+            "answers": {},
+        }
         for index, field in enumerate(questions):
-            yield "apply_question", {"service_id": service_id, "question": index, "answers": {}}
+            yield "apply_question", {**journey, "question": index}
             if field["type"] == "number":
-                yield "apply_number", {"service_id": service_id, "question": index, "answers": {}}
+                yield "apply_number", {**journey, "question": index}
         yield (
             "apply_confirm",
-            {
-                "service_id": service_id,
-                "question": len(questions),
-                "answers": longest_answers(questions),
-            },
+            {**journey, "question": len(questions), "answers": longest_answers(questions)},
         )
     yield "track_cases", {}
     yield "track_reference", {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from casework.application_fields import TEXT_MAX_DEFAULT, clean_answer
@@ -24,6 +25,7 @@ from ussd.screen_kit import (
     Screen,
     View,
     label_in,
+    length,
     title_budget,
     truncate,
 )
@@ -57,8 +59,13 @@ def answer_service(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
 def first_question(ctx: Context, service_id: int) -> Outcome:
     # The journey's own id keys the submission, so a resumed or retried journey can
     # never apply twice (and nothing ties the case to the gateway's session id).
+    detail = service_detail(ctx.db, service_id, ctx.language)
     data = {
         "service_id": service_id,
+        # Read once per journey, not on every hop; a form edited meanwhile does not
+        # change the questions under a citizen half-way through them.
+        "questions": ussd_questions(detail.application_fields if detail else ()),
+        "service_name": detail.summary.short_name if detail else "",
         "answers": {},
         "question": -1,
         "journey": secrets.token_hex(8),
@@ -66,11 +73,9 @@ def first_question(ctx: Context, service_id: int) -> Outcome:
     return _next_question(ctx, data)
 
 
-def ussd_questions(ctx: Context, service_id: int) -> list[dict[str, Any]]:
+def ussd_questions(fields: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The questions asked by USSD: required ones, and optional ones answered by choosing
     (an optional free-text answer is left for the web, where skipping is easy)."""
-    detail = service_detail(ctx.db, service_id, ctx.language)
-    fields = detail.application_fields if detail else ()
     return [
         field
         for field in fields
@@ -81,13 +86,13 @@ def ussd_questions(ctx: Context, service_id: int) -> list[dict[str, Any]]:
 
 def _next_question(ctx: Context, data: dict[str, Any]) -> Outcome:
     following = data["question"] + 1
-    if following >= len(ussd_questions(ctx, data["service_id"])):
+    if following >= len(data["questions"]):
         return Go("apply_confirm", {**data, "question": following})
     return Go("apply_question", {**data, "question": following})
 
 
 def show_question(ctx: Context, data: dict[str, Any]) -> View:
-    field = ussd_questions(ctx, data["service_id"])[data["question"]]
+    field = data["questions"][data["question"]]
     label = label_in(ctx, field["label"])
     if field["type"] == "yes_no":
         return Menu(label, [ctx.gettext("Yes"), ctx.gettext("No")])
@@ -110,7 +115,7 @@ def show_question(ctx: Context, data: dict[str, Any]) -> View:
 
 
 def answer_question(ctx: Context, data: dict[str, Any], given: Any) -> Outcome:
-    field = ussd_questions(ctx, data["service_id"])[data["question"]]
+    field = data["questions"][data["question"]]
     if field["type"] == "number" and field.get("min", 0) <= 0 and isinstance(given, int):
         if given == 1:
             return Go("apply_number")
@@ -134,7 +139,7 @@ def answer_question(ctx: Context, data: dict[str, Any], given: Any) -> Outcome:
 
 
 def show_number(ctx: Context, data: dict[str, Any]) -> Prompt:
-    field = ussd_questions(ctx, data["service_id"])[data["question"]]
+    field = data["questions"][data["question"]]
     hint = ctx.gettext("Type a number")
     return Prompt(f"{label_in(ctx, field['label'])}\n{hint}")
 
@@ -151,9 +156,8 @@ def _keypad_date(typed: str) -> str | None:
 
 
 def _summary(ctx: Context, data: dict[str, Any]) -> str:
-    detail = service_detail(ctx.db, data["service_id"], ctx.language)
-    parts = [detail.summary.short_name if detail else ""]
-    for field in ussd_questions(ctx, data["service_id"]):
+    parts = [data["service_name"]]
+    for field in data["questions"]:
         value = data["answers"].get(field["name"])
         if field["type"] == "yes_no":
             value = ctx.gettext("Yes") if value else ctx.gettext("No")
@@ -168,7 +172,7 @@ def _summary(ctx: Context, data: dict[str, Any]) -> str:
 def show_confirm(ctx: Context, data: dict[str, Any]) -> Menu:
     options = [ctx.gettext("Send application"), ctx.gettext("Cancel")]
     heading = ctx.gettext("Check your answers:")
-    summary = truncate(_summary(ctx, data), title_budget(ctx, options) - len(heading) - 1)
+    summary = truncate(_summary(ctx, data), title_budget(ctx, options) - length(heading) - 1)
     return Menu(f"{heading}\n{summary}", options)
 
 
