@@ -33,6 +33,7 @@ from casework.models import (
 from casework.phones import normalise_phone
 from casework.recording import audit
 from casework.references import parse_reference
+from casework.sweep import AGENCY_OWES
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class StaffCaseView:
     agency_id: int
     from_agency_id: int | None
     citizen_phone: str | None
+    citizen_id: int | None
     events: list[CaseEvent]
     documents: list[Document]
     details: dict[str, Any]
@@ -89,7 +91,7 @@ def cases_in_scope(db: Database, actor: Actor, limit: int = 50) -> list[QueueRow
             .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
             .limit(limit)
         ).all()
-        return [_row(case) for case in cases]
+        return [row_of(case) for case in cases]
 
 
 def staff_case(db: Database, actor: Actor, reference: str) -> StaffCaseView | None:
@@ -121,10 +123,11 @@ def staff_case(db: Database, actor: Actor, reference: str) -> StaffCaseView | No
             if hasattr(case, key)
         }
         view = StaffCaseView(
-            _row(case),
+            row_of(case),
             case.agency_id,
             getattr(case, "from_agency_id", None),
             case.citizen.phone if case.citizen else None,
+            case.citizen_id,
             events,
             [],
             details,
@@ -134,13 +137,14 @@ def staff_case(db: Database, actor: Actor, reference: str) -> StaffCaseView | No
         view.agency_id,
         view.from_agency_id,
         view.citizen_phone,
+        view.citizen_id,
         view.events,
         documents_of_case(db, view.row.id),
         view.details,
     )
 
 
-def _row(case: Case) -> QueueRow:
+def row_of(case: Case) -> QueueRow:
     return QueueRow(
         case.id,
         case.reference,
@@ -176,6 +180,7 @@ class TriageRow:
 
 
 PAGE_SIZE = 50
+AGENCY_OWES_GRIEVANCE = AGENCY_OWES[CaseKind.GRIEVANCE.value]
 
 
 def triage_queue(
@@ -183,6 +188,26 @@ def triage_queue(
 ) -> tuple[list[TriageRow], bool]:
     """Grievances in scope: unacknowledged first, then soonest due. (rows, more pages?)"""
     now = utcnow()
+    query = triage_query(actor, filters, now).offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    with db.read() as session:
+        found = session.scalars(query).all()
+        rows = [
+            TriageRow(
+                row_of(g),
+                g.category,
+                g.priority,
+                g.district,
+                g.channel,
+                g.due_at is not None and g.due_at < now and g.status in AGENCY_OWES_GRIEVANCE,
+            )
+            for g in found[:PAGE_SIZE]
+        ]
+    return rows, len(found) > PAGE_SIZE
+
+
+def triage_query(actor: Actor, filters: QueueFilters, now: dt.datetime) -> Select[Any]:
+    """The triage queue in its order, unpaged: the one query the page and its CSV export
+    share, so a download holds exactly what the filters show."""
     query = in_scope(select(Grievance), actor).where(Grievance.closed_at.is_(None))
     for column, value in (
         (Grievance.status, filters.status),
@@ -194,33 +219,21 @@ def triage_queue(
         if value:
             query = query.where(column == value)
     if filters.overdue:
-        query = query.where(Grievance.due_at < now)
+        query = query.where(overdue_grievance(now))
     if filters.search:
         query = _searched(query, filters.search, filters.country)
-    query = (
-        query.order_by(
-            (Grievance.status != "lodged"),
-            Grievance.due_at.is_(None),
-            Grievance.due_at,
-            Grievance.id,
-        )
-        .offset(page * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
+    return query.order_by(
+        (Grievance.status != "lodged"),
+        Grievance.due_at.is_(None),
+        Grievance.due_at,
+        Grievance.id,
     )
-    with db.read() as session:
-        found = session.scalars(query).all()
-        rows = [
-            TriageRow(
-                _row(g),
-                g.category,
-                g.priority,
-                g.district,
-                g.channel,
-                g.due_at is not None and g.due_at < now,
-            )
-            for g in found[:PAGE_SIZE]
-        ]
-    return rows, len(found) > PAGE_SIZE
+
+
+def overdue_grievance(now: dt.datetime) -> Any:
+    """Past its deadline while the agency owes the next step. A resolved grievance waiting
+    to be closed keeps its old deadline but is not late (the sweep reads it the same way)."""
+    return and_(Grievance.due_at < now, Grievance.status.in_(AGENCY_OWES_GRIEVANCE))
 
 
 def _searched(query: Select[Any], text: str, country: str) -> Select[Any]:
@@ -241,15 +254,26 @@ def _searched(query: Select[Any], text: str, country: str) -> Select[Any]:
 def kind_queue(db: Database, actor: Actor, kind: str, limit: int = 100) -> list[QueueRow]:
     """Open applications or referrals in scope, soonest due first."""
     with db.read() as session:
-        cases = session.scalars(
-            in_scope(select(Case), actor)
-            .where(Case.kind == kind, still_to_do(actor))
-            .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
-            .limit(limit)
-        ).all()
-        return [_row(case) for case in cases]
+        cases = session.scalars(kind_query(actor, kind).limit(limit)).all()
+        return [row_of(case) for case in cases]
+
+
+def kind_query(actor: Actor, kind: str) -> Select[Any]:
+    """The applications or referrals queue in its order, unpaged (the page and its export)."""
+    return (
+        in_scope(select(Case), actor)
+        .where(Case.kind == kind, still_to_do(actor))
+        .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+    )
 
 
 def citizen_id_for_phone(db: Database, phone: str) -> int | None:
     with db.read() as session:
         return session.scalar(select(Citizen.id).where(Citizen.phone == phone))
+
+
+def visible_to(db: Database, actor: Actor, reference: str) -> bool:
+    """Whether `actor` may open the case (without reading it, so nothing to audit)."""
+    with db.read() as session:
+        found = session.scalar(in_scope(select(Case.id), actor).where(Case.reference == reference))
+    return found is not None

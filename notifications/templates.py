@@ -130,6 +130,9 @@ TEMPLATES: dict[str, Template] = {
             " %(ussd)s or visit the office."
         )
     ),
+    # An officer's answer to an SMS that matched no keyword (the staff inbox). It answers
+    # the citizen's own message, so it goes even to a number that once texted STOP.
+    "inbox_reply": Template(N_("Thusa: %(text)s"), one_part=False, requested=True),
     "sign_in_code": Template(
         N_("%(code)s is your Thusa code. It expires in 10 minutes. Never share it."),
         secret_params=("code",),

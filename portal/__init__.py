@@ -27,8 +27,13 @@ from portal.account import sign_in
 from portal.account import views as account_views
 from portal.citizen import apply, complaint, directory, home, track
 from portal.config import load_config
+from portal.staff import assisted as staff_assisted
 from portal.staff import auth as staff_auth
 from portal.staff import cases as staff_cases
+from portal.staff import citizens as staff_citizens
+from portal.staff import dashboard as staff_dashboard
+from portal.staff import exports as staff_exports
+from portal.staff import inbox as staff_inbox
 from portal.staff import referrals as staff_referrals
 from portal.staff import views as staff_views
 from ussd import app_setup as ussd_app
@@ -77,7 +82,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         apply.blueprint,
         staff_views.blueprint,
         staff_cases.blueprint,
+        staff_inbox.blueprint,
         staff_referrals.blueprint,
+        staff_dashboard.blueprint,
+        staff_exports.blueprint,
+        staff_assisted.blueprint,
+        staff_citizens.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app

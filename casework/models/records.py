@@ -6,10 +6,14 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.models.base import Base, Timestamped, utcnow
+
+# The staff inbox's messages: no keyword matched, and nobody has dealt with them yet.
+OPEN_INBOX = "handled_at IS NULL AND command = 'other'"
 
 
 class AuditLog(Base):
@@ -75,10 +79,29 @@ class OutboundMessage(Timestamped, Base):
     failure_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class InboxOutcome(enum.StrEnum):
+    """How staff dealt with an inbound SMS that matched no keyword (the staff inbox)."""
+
+    ATTACHED = "attached"  # its text went onto a case's timeline
+    ANSWERED = "answered"  # an officer texted the sender back
+    DISMISSED = "dismissed"  # spam, empty, or nothing to do
+
+
 class InboundMessage(Base):
     """An SMS a citizen sent us, kept for staff. `gateway_id` makes receiving idempotent."""
 
     __tablename__ = "inbound_messages"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('attached', 'answered', 'dismissed')", name="outcome"),
+        # The staff inbox: open messages of no keyword, oldest first. Partial, so the
+        # index holds only the few waiting messages however many are kept.
+        Index(
+            "ix_inbound_messages_open",
+            "received_at",
+            sqlite_where=sql_text(OPEN_INBOX),
+            postgresql_where=sql_text(OPEN_INBOX),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     gateway_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -91,6 +114,12 @@ class InboundMessage(Base):
     command: Mapped[str] = mapped_column(String(16))
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id"))
+    # Staff handling (command "other" only): set once, by whichever officer got there first.
+    handled_at: Mapped[dt.datetime | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_messages.id"))
 
 
 class GatewayPause(Base):

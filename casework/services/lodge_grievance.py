@@ -52,6 +52,7 @@ def lodge_grievance(
     name: str | None = None,
     idempotency_key: str | None = None,
     holidays: Collection[dt.date] = PUBLIC_HOLIDAYS,
+    recorded_by: Actor | None = None,
 ) -> LodgedGrievance:
     """Record a grievance, confirm it by SMS, and put it in the intake agency's queue.
 
@@ -59,6 +60,9 @@ def lodge_grievance(
     `phone` (if given) in one SMS, and the relay forgets the number once that SMS is sent.
     It is due to be acknowledged by `service_levels.acknowledge_by` (24 hours when the
     category is sensitive), counting `holidays` out of the working days.
+
+    `recorded_by` is the officer who took it down for a citizen who walked in or phoned
+    (channel "assisted"): the timeline and the audit log name them, not the citizen.
     """
     if category not in BY_CODE:
         raise InvalidInput("category", N_("Choose what your complaint is about"))
@@ -111,7 +115,7 @@ def lodge_grievance(
             idempotency_key=idempotency_key,
         )
         insert_case(session, grievance)
-        actor = Actor.citizen(citizen.id if citizen else None, channel)
+        actor = recorded_by or Actor.citizen(citizen.id if citizen else None, channel)
         event = record_event(
             session, grievance, actor, "created", public=True, to_status=GRIEVANCE.initial
         )

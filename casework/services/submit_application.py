@@ -36,11 +36,13 @@ def submit_application(
     national_id: str | None = None,
     idempotency_key: str | None = None,
     documents: list[dict[str, Any]] | None = None,
+    recorded_by: Actor | None = None,
 ) -> Application:
     """Check the answers against the service's form, record the application, confirm by SMS.
 
     The due date is the service level, in working days from now. `documents` are files
-    already stored (casework.documents.store), as `StoredFile.as_dict()`.
+    already stored (casework.documents.store), as `StoredFile.as_dict()`. `recorded_by` is
+    the officer who filled it in with the citizen (channel "assisted").
     """
     with db.transaction() as session:
         earlier = case_for_idempotency_key(session, idempotency_key)
@@ -78,7 +80,7 @@ def submit_application(
         insert_case(session, application)
         for document in documents or ():
             session.add(Document(case_id=application.id, **document))
-        actor = Actor.citizen(citizen.id, channel)
+        actor = recorded_by or Actor.citizen(citizen.id, channel)
         event = record_event(
             session, application, actor, "created", public=True, to_status=APPLICATION.initial
         )

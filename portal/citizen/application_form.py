@@ -31,8 +31,10 @@ def label_in(labels: dict[str, str], language: str) -> str:
     return labels.get(language) or labels.get("en") or next(iter(labels.values()), "")
 
 
-def web_questions(fields: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
-    return [f for f in fields if WEB in f.get("channels", (WEB,))]
+def web_questions(fields: tuple[dict[str, Any], ...], channel: str = WEB) -> list[dict[str, Any]]:
+    """The questions asked on `channel`: the citizen's own web form, or an officer's form
+    for a citizen who walked in ("assisted")."""
+    return [f for f in fields if channel in f.get("channels", (channel,))]
 
 
 class _Answer:
@@ -69,11 +71,17 @@ def to_form_value(definition: dict[str, Any], answer: Any) -> Any:
     return answer
 
 
-def form_for(fields: tuple[dict[str, Any], ...], language: str, country: str) -> type[FlaskForm]:
-    class ApplicationForm(FlaskForm):
+def form_for(
+    fields: tuple[dict[str, Any], ...],
+    language: str,
+    country: str,
+    channel: str = WEB,
+    base: type[FlaskForm] = FlaskForm,
+) -> type[FlaskForm]:
+    class ApplicationForm(base):  # type: ignore[valid-type,misc]
         documents = MultipleFileField(_l("Supporting documents (optional)"))
 
-    for definition in web_questions(fields):
+    for definition in web_questions(fields, channel):
         label = label_in(definition["label"], language)
         checks: list[Any] = [
             DataRequired(_l("Answer this question"))

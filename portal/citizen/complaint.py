@@ -70,9 +70,8 @@ class ComplaintForm(FlaskForm):
                 raise ValidationError(_l(error.message) % error.params) from None
 
 
-def _form() -> ComplaintForm:
-    form = ComplaintForm()
-    form.category.choices = [SelectChoice(c.code, _l(c.label)) for c in CATEGORIES]
+def place_choices() -> list[SelectChoice]:
+    """Every district, and each office in it: `district:<name>` or `office:<id>`."""
     db = get_db()
     places = []
     for district in districts(db):
@@ -87,7 +86,21 @@ def _form() -> ComplaintForm:
             SelectChoice(f"office:{o.id}", o.name, optgroup=district)
             for o in offices_in_district(db, district)
         ]
-    form.place.choices = places
+    return places
+
+
+def where(place: str) -> dict[str, Any]:
+    """A place choice as lodge_grievance takes it."""
+    kind, _, value = place.partition(":")
+    if kind == "office" and value.isdigit():
+        return {"office_id": int(value), "district": None}
+    return {"office_id": None, "district": value}
+
+
+def _form() -> ComplaintForm:
+    form = ComplaintForm()
+    form.category.choices = [SelectChoice(c.code, _l(c.label)) for c in CATEGORIES]
+    form.place.choices = place_choices()
     return form
 
 
@@ -134,7 +147,6 @@ def check() -> ResponseReturnValue:
     if form.validate_on_submit():
         if not anonymous and "citizen_id" not in session:
             return redirect(url_for("sign_in.start", next=url_for("complaint.check")))
-        kind, _, where = draft["place"].partition(":")
         lodged = lodge_grievance(
             get_db(),
             # Anonymous: the number (if any) only receives the reference and PIN.
@@ -144,8 +156,7 @@ def check() -> ResponseReturnValue:
             channel="web",
             language=str(get_locale()),
             country=current_app.config["PORTAL_COUNTRY"],
-            office_id=int(where) if kind == "office" else None,
-            district=where if kind == "district" else None,
+            **where(draft["place"]),
             anonymous=anonymous,
             idempotency_key="web:" + session["complaint_draft"],
             holidays=current_app.config["PUBLIC_HOLIDAYS"],

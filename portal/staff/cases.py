@@ -57,12 +57,11 @@ class QueueForm(Form):
     q = StringField("Reference or phone number")
 
 
-@blueprint.get("/grievances")
-@staff_required()
-def queue() -> ResponseReturnValue:
+def queue_filters() -> tuple[QueueForm, QueueFilters]:
+    """The triage queue's filters from the query string: the page and its CSV read them
+    the same way, so a download holds what the page showed."""
     form = QueueForm(request.args)
     form.district.choices = _any("Any") + [SelectChoice(d, d) for d in districts(get_db())]
-    page = min(max(request.args.get("page", 0, type=int), 0), 10_000)
     filters = QueueFilters(
         status=form.status.data or None,
         category=form.category.data or None,
@@ -73,6 +72,14 @@ def queue() -> ResponseReturnValue:
         search=(form.q.data or "").strip()[:40] or None,
         country=current_app.config["PORTAL_COUNTRY"],
     )
+    return form, filters
+
+
+@blueprint.get("/grievances")
+@staff_required()
+def queue() -> ResponseReturnValue:
+    form, filters = queue_filters()
+    page = min(max(request.args.get("page", 0, type=int), 0), 10_000)
     rows, more = triage_queue(get_db(), current_user.actor, filters, page)
     args = {k: v for k, v in request.args.items() if k in form._fields}
     return render_template(

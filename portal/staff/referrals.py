@@ -112,4 +112,5 @@ def kind_list(kind: str) -> ResponseReturnValue:
         heading=heading,
         format_reference=format_reference,
         args=request.args,
+        csv_url=url_for("staff_exports.kind_csv", kind=kind),
     )
