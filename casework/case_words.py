@@ -30,8 +30,12 @@ def case_subject(case: CaseSummary, gettext: Gettext) -> str:
     return case.subject
 
 
+# Outside the call below: pybabel does not see a message marked inside another call.
+UPDATE = N_("Update")
+
+
 def event_words(kind: str, event: PublicEvent, gettext: Gettext) -> str:
-    words = gettext(EVENT_WORDS.get(event.type, N_("Update")))
+    words = gettext(EVENT_WORDS.get(event.type, UPDATE))
     if event.to_status:
         words = words % {"status": gettext(status_label(kind, event.to_status))}
     return words

@@ -382,7 +382,8 @@ PAYMENT_METHOD = {
     ],
 }
 
-# A service's "text" becomes its English ServiceText; other languages come later.
+# A service's "text" becomes its English ServiceText; the other languages' texts are in
+# demo_directory_text/<lang>.json.
 SERVICES: tuple[dict[str, Any], ...] = (
     {
         "code": "child-support-grant",

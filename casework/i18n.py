@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 TRANSLATIONS_DIR = Path(
@@ -59,3 +60,11 @@ def format_day(day: dt.date | dt.datetime, language: str) -> str:
         return format_date(day, "d MMM y", locale=language)
     except (ValueError, LookupError):
         return format_date(day, "d MMM y", locale="en")
+
+
+def format_number(value: float | int, language: str) -> str:
+    """A number with the reader's digit grouping and decimal sign, by Babel's CLDR data."""
+    try:
+        return format_decimal(value, locale=language)
+    except (ValueError, LookupError):
+        return format_decimal(value, locale="en")

@@ -6,8 +6,11 @@ Only for an empty database: the directory rows are inserted, never merged.
 from __future__ import annotations
 
 import copy
+import json
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -17,6 +20,9 @@ from casework.models import Agency, Office, Role, Service, ServiceText
 from casework.staff_accounts import create_staff
 
 COUNTRY = "ZA"
+# The directory's words in each language but English: {"services": {code: text},
+# "questions": {English label: label}} (see TRANSLATING.md).
+TEXTS_DIR = Path(__file__).resolve().parent / "demo_directory_text"
 
 # (username, display name, role, agency code)
 DEMO_STAFF = (
@@ -82,6 +88,7 @@ def _insert_directory(db: Database) -> None:
             offices_by_agency[agency_code].append(office)
         session.add_all(office for offices in offices_by_agency.values() for office in offices)
 
+        translated = directory_texts()
         for entry in SERVICES:
             service = Service(
                 code=entry["code"],
@@ -89,9 +96,35 @@ def _insert_directory(db: Database) -> None:
                 category=entry["category"],
                 channels=list(entry["channels"]),
                 service_level_days=entry["service_level_days"],
-                # Copied: the data shares some field definitions between services.
-                application_fields=copy.deepcopy(entry["application_fields"]),
+                application_fields=_labelled(entry["application_fields"], translated),
                 offices=list(offices_by_agency[entry["agency"]]),
             )
             service.texts.append(ServiceText(language="en", **copy.deepcopy(entry["text"])))
+            for language, texts in translated.items():
+                if entry["code"] in texts["services"]:
+                    text = copy.deepcopy(texts["services"][entry["code"]])
+                    service.texts.append(ServiceText(language=language, **text))
             session.add(service)
+
+
+def directory_texts() -> dict[str, dict[str, Any]]:
+    """Each language's directory file, by language code."""
+    return {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(TEXTS_DIR.glob("*.json"))
+    }
+
+
+def _labelled(
+    fields: list[dict[str, Any]], translated: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The form's questions (copied: the data shares some definitions between services),
+    each label and choice label in every language that has it."""
+    fields = copy.deepcopy(fields)
+    for field in fields:
+        labels = [field["label"], *(choice["label"] for choice in field.get("choices", ()))]
+        for label in labels:
+            for language, texts in translated.items():
+                if label["en"] in texts["questions"]:
+                    label[language] = texts["questions"][label["en"]]
+    return fields

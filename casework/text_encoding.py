@@ -7,6 +7,7 @@ eleven languages, so previews and checks need to know the real cost before anyth
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 GSM7 = "GSM-7"
@@ -52,6 +53,31 @@ def non_gsm_characters(text: str) -> list[str]:
         if char not in GSM7_BASIC and char not in GSM7_EXTENSION:
             found.setdefault(char, None)
     return list(found)
+
+
+# Look-alikes for the punctuation typed text and translations bring in.
+_PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
+
+
+def fold_to_gsm7(text: str) -> str:
+    """`text` in the GSM-7 alphabet: curly quotes made straight and letters such as ê, ë
+    and š without their marks ("vroeë" becomes "vroee"), which every reader still reads.
+
+    For USSD: one letter outside GSM-7 makes the network send a screen as UCS-2, and some
+    networks then show only about half of it. Letters GSM-7 has (é, ü, à) are kept.
+    """
+    if is_gsm7(text):
+        return text
+    folded = []
+    for char in text.translate(_PLAIN):
+        if char in GSM7_BASIC or char in GSM7_EXTENSION:
+            folded.append(char)
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        folded.append(base if base and is_gsm7(base) else "?")
+    return "".join(folded)
 
 
 def measure(text: str) -> SmsSize:

@@ -1,4 +1,4 @@
-"""Operator commands: `flask --app portal db upgrade | seed-demo | create-staff`."""
+"""Operator commands: `flask --app portal db upgrade | seed-demo | create-staff | translate`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from casework.models import Role
 from casework.seed_demo import directory_is_empty, seed_demo
 from casework.staff_accounts import create_staff
 from portal.services import get_db
+from portal.translate_command import translate
 
 db_commands = AppGroup("db", help="Database schema migrations (Alembic).")
 
@@ -105,3 +106,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_commands)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(translate)

@@ -4,13 +4,12 @@ Accept-Language, then the deployment default (the first of PORTAL_LANGUAGES).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
 
+from casework.i18n import TRANSLATIONS_DIR
+
 LANGUAGE_COOKIE = "lang"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 babel = Babel()
 
@@ -25,7 +24,7 @@ def select_language() -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_language)
 
     @app.context_processor

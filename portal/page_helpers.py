@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ from flask_babel import get_locale, gettext
 from wtforms import Field
 
 from casework.case_words import case_subject, event_words
-from casework.i18n import LANGUAGE_NAMES, format_day
+from casework.i18n import LANGUAGE_NAMES, format_day, format_number
 from casework.references import format_reference
 from casework.status_labels import status_label
 
@@ -53,7 +54,14 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def _day(value: Any) -> str:
+    if isinstance(value, str):  # a date answer, stored as ISO 8601
+        value = dt.date.fromisoformat(value)
     return format_day(value, str(get_locale()))
+
+
+def _number(value: Any) -> str:
+    """12500 as the reader writes it: `12,500` in English, `12 500` in Afrikaans."""
+    return format_number(value, str(get_locale()))
 
 
 def init_app(app: Flask) -> None:
@@ -62,6 +70,7 @@ def init_app(app: Flask) -> None:
         format_reference=format_reference,
         status_label=status_label,
         format_day=_day,
+        format_number=_number,
         case_subject=lambda case: case_subject(case, gettext),
         event_words=lambda kind, event: event_words(kind, event, gettext),
         # For links to journeys that a deployment (or this build) may not have yet.

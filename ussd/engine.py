@@ -176,12 +176,12 @@ def step(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any
 
 def _answer(ctx: Context, screen: Any, view: Any, state: dict[str, Any], typed: str) -> Outcome:
     if isinstance(view, Info) or screen.answer is None:
-        return Invalid("Reply 0 to go back, 00 for home")
+        return Invalid(N_("Reply 0 to go back, 00 for home"))
     if isinstance(view, Prompt):
         return screen.answer(ctx, state["data"], typed)
     index = _chosen(ctx, view, state["page"], typed)
     if index is None:
-        return Invalid("Choose a number from the list")
+        return Invalid(N_("Choose a number from the list"))
     return screen.answer(ctx, state["data"], index)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from casework.database import Database
 from casework.errors import CaseworkError
 from casework.i18n import translations
-from casework.text_encoding import measure
+from casework.text_encoding import fold_to_gsm7, measure
 
 LIMIT = 182  # what a handset shows of one USSD reply, the CON/END prefix included
 MORE, BACK, HOME = "98", "0", "00"
@@ -228,9 +228,10 @@ def page_count(ctx: Context, view: View) -> int:
 
 
 def fit(reply: str) -> str:
-    """The last guard: never send more than the handset shows. Screens are built to fit
-    (tests hold every screen in every language to it), so this should never cut."""
-    return truncate(reply, LIMIT)
+    """The last guard: only GSM-7 letters (see `fold_to_gsm7`), and never more than the
+    handset shows. Screens are built to fit (tests hold every screen in every language to
+    it), so this should never cut."""
+    return truncate(fold_to_gsm7(reply), LIMIT)
 
 
 def title_budget(ctx: Context, options: list[str]) -> int:

@@ -97,7 +97,8 @@ def _actor() -> Actor:
 
 
 def _show_error(form: FlaskForm, error: InvalidInput, fallback: Any) -> None:
-    field = getattr(form, error.field, None) or getattr(form, PREFIX + error.field, fallback)
+    name = {"office": "place", "district": "place"}.get(error.field, error.field)
+    field = getattr(form, name, None) or getattr(form, PREFIX + name, fallback)
     field.errors = [*field.errors, _l(error.message) % error.params]
 
 

@@ -8,6 +8,7 @@ from casework.text_encoding import (
     GSM7_BASIC,
     GSM7_EXTENSION,
     SmsSize,
+    fold_to_gsm7,
     is_gsm7,
     measure,
     non_gsm_characters,
@@ -124,3 +125,12 @@ def test_isizulu_stays_gsm7() -> None:
     size = measure(text)
     assert size == SmsSize("GSM-7", len(text), 1)
     assert non_gsm_characters(text) == []
+
+
+def test_folding_into_gsm7_keeps_what_gsm7_has_and_plains_the_rest():
+    assert fold_to_gsm7("Plain text stays, é ü à too") == "Plain text stays, é ü à too"
+    assert fold_to_gsm7("vroeë leer, wêreld, ’n dokument “hier”") == (
+        'vroee leer, wereld, \'n dokument "hier"'
+    )
+    assert fold_to_gsm7("Šola – 5…") == "Sola - 5..."
+    assert measure(fold_to_gsm7("ê ë ô š ’ 😀")).encoding == "GSM-7"

@@ -12,6 +12,7 @@ from casework.models import OutboundMessage, utcnow
 from casework.references import format_reference
 from casework.services import lodge_grievance, transition
 from notifications.gateways import ConsoleGateway
+from notifications.templates import render
 from portal.services import get_db
 from tests.casework.scenes import build_world
 
@@ -66,8 +67,15 @@ def test_case_change_to_sms_to_delivery_report_to_status_reply(make_app, databas
     )
     reply = fake.wait_for(3, timeout=1.0)[-1]
     assert reply.to == world.citizen.phone
-    assert reply.message == (
-        f"Thusa: {format_reference(case.reference, 'grievance')} is acknowledged."
+    # In the citizen's language (isiZulu), whatever the keyword's.
+    assert reply.message == render(
+        "reply_status",
+        "zu",
+        {
+            "reference": format_reference(case.reference, "grievance"),
+            "kind": "grievance",
+            "status": "acknowledged",
+        },
     )
 
 
@@ -108,10 +116,12 @@ def test_dev_server_relay_prints_sms_to_the_console(make_app, database_url, caps
         district="eThekwini",
     )
     printed = []
+    # The citizen reads isiZulu: the console prints the SMS they would get.
+    opening = render("grievance_lodged", "zu", {"reference": "\0"}).split("\0")[0]
     eventually(
         lambda: (
             printed.append(capsys.readouterr().out)
-            or "SMS to +2782*****67: Thusa: we received your complaint" in "".join(printed)
+            or f"SMS to +2782*****67: {opening}" in "".join(printed)
         )
     )
 

@@ -8,6 +8,7 @@ from casework.status_labels import STATUS_LABELS
 from casework.text_encoding import measure
 from casework.workflows import WORKFLOWS
 from notifications.templates import TEMPLATES, render
+from tests.leftover_english import english_left
 
 LONGEST = {
     "reference": "G 4827 1935 06",
@@ -42,6 +43,8 @@ def test_template_renders_within_its_size_in_every_language(name, language):
         params |= longest_status_params()
     text = render(name, language, params)
     assert "%(" not in text
+    if language != "en":
+        assert not english_left(text, language), f"{name} in {language}: {text}"
     size = measure(text)
     if TEMPLATES[name].one_part:
         assert size.parts == 1, f"{name} in {language} is {size.units} {size.encoding}: {text}"

@@ -13,7 +13,7 @@ from casework.database import Database
 from casework.demo_directory_data import OFFICES, SERVICES
 from casework.directory import CATEGORIES
 from casework.models import Service, ServiceText
-from casework.seed_demo import seed_demo
+from casework.seed_demo import directory_texts, seed_demo
 from portal.citizen.directory import blueprint, opening_hours
 
 BY_CODE = {service["code"]: service for service in SERVICES}
@@ -208,20 +208,11 @@ def test_service_page_of_an_inactive_service_is_not_found(client, db):
 
 
 def test_text_falling_back_to_english_is_marked_as_english(client, db):
+    # Every demo service has isiZulu words; take them away from one to see the fallback.
     with db.transaction() as session:
-        service = session.scalars(select(Service).where(Service.code == "disability-grant")).one()
-        session.add(
-            ServiceText(
-                service_id=service.id,
-                language="zu",
-                name="Isibonelelo Sokukhubazeka",
-                short_name="Isibonelelo",
-                description="Imali yanyanga zonke.",
-                eligibility="Uneminyaka engu-18 kuya ku-59.",
-                required_documents=["Umazisi wakho"],
-                cost="Mahhala",
-            )
-        )
+        older = session.scalars(select(Service).where(Service.code == "older-persons-grant")).one()
+        session.delete(session.get(ServiceText, (older.id, "zu")))
+    zulu = directory_texts()["zu"]["services"]["disability-grant"]
     client.set_cookie("lang", "zu")
 
     page = text_of(client.get("/services/older-persons-grant"))
@@ -232,12 +223,12 @@ def test_text_falling_back_to_english_is_marked_as_english(client, db):
     assert '<ul lang="en">' in page
 
     translated = text_of(client.get("/services/disability-grant"))
-    assert "<h1>Isibonelelo Sokukhubazeka</h1>" in translated
-    assert "<p>Uneminyaka engu-18 kuya ku-59.</p>" in translated
+    assert f"<h1>{zulu['name']}</h1>" in translated
+    assert f"<p>{zulu['eligibility']}</p>" in translated
 
     listing = text_of(client.get("/services/category/grants"))
     assert '<a href="/services/older-persons-grant" lang="en">' in listing
-    assert '<a href="/services/disability-grant">Isibonelelo Sokukhubazeka</a>' in listing
+    assert f'<a href="/services/disability-grant">{zulu["name"]}</a>' in listing
 
 
 def test_english_page_marks_nothing_as_a_fallback(client):

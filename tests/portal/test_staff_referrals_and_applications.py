@@ -4,6 +4,7 @@ citizen answering a request for more information on the web."""
 import pytest
 from sqlalchemy import select
 
+from casework.i18n import translations
 from casework.models import Case, Referral
 from casework.services import lodge_grievance, submit_application
 from tests.casework.scenes import build_world
@@ -121,7 +122,9 @@ def test_application_review_more_information_answered_on_the_web_then_approved(c
     # The citizen answers on the web; the application goes back to review.
     sign_in(client, db, phone=world.citizen.phone)
     page = client.get(f"/my-cases/{application.reference}").get_data(as_text=True)
-    assert "We need more information" in page and "birth certificate number" in page
+    # The citizen reads isiZulu; the officer's words are shown as written.
+    asked = translations(world.citizen.language).gettext("We need more information")
+    assert asked in page and "birth certificate number" in page
     answered = submit(
         client, f"/my-cases/{application.reference}", {"answer": "It is 2101015009081."}
     )

@@ -1,13 +1,16 @@
 """The grievance triage queue and the actions on a case, through the staff console."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
 from sqlalchemy import select
 
 from casework.models import Case, CaseEvent, Grievance, OutboundMessage, utcnow
+from casework.references import format_reference
 from casework.services import lodge_grievance
+from notifications.templates import render
 from tests.casework.scenes import build_world
 from tests.portal.web import as_staff, sms_templates, staff_act, token
 
@@ -162,7 +165,15 @@ def test_a_standard_message_is_previewed_then_sent_as_its_template(client, db, w
     page = staff_act(
         client, grievance.reference, "message", template="staff_tried_to_call", text=""
     ).get_data(as_text=True)
-    assert "an officer tried to reach you" in page and "1 SMS part(s), GSM-7" in page
+    # The SMS exactly as the citizen will read it, in their language.
+    with db.read() as session:
+        language = session.get(Case, grievance.id).citizen.language
+    expected = render(
+        "staff_tried_to_call",
+        language,
+        {"reference": format_reference(grievance.reference, "grievance"), "ussd": "*120*3210#"},
+    )
+    assert html.escape(expected) in page and "1 SMS part(s), GSM-7" in page
     client.post(
         f"/staff/cases/{grievance.reference}",
         data={
@@ -176,7 +187,7 @@ def test_a_standard_message_is_previewed_then_sent_as_its_template(client, db, w
     assert sms_templates(db, grievance.id)[-1] == "staff_tried_to_call"
     with db.read() as session:
         event = session.scalars(select(CaseEvent).where(CaseEvent.type == "message")).one()
-    assert event.public and "tried to reach you" in event.body
+    assert event.public and event.body == expected  # the timeline keeps what was sent
 
 
 def test_own_words_are_required_when_chosen(client, db, world):

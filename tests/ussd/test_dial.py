@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from casework.i18n import translations
 from casework.models import Citizen
 from casework.seed_demo import seed_demo
 
@@ -13,8 +14,11 @@ def test_dial_shows_each_screen_and_reads_the_next_key(app, db):
         input="4\n1\n98\n00\n",
     )
     assert result.exit_code == 0, result.output
-    assert "Thusa: how can we help?" in result.output
-    assert "Find a service:" in result.output and "Choose a service" in result.output
+    # In the language asked for: isiZulu.
+    zu = translations("zu").gettext
+    assert zu("Thusa: how can we help?") != "Thusa: how can we help?"
+    assert zu("Thusa: how can we help?") in result.output
+    assert zu("Find a service:") in result.output and zu("Choose a service") in result.output
     assert "Hung up." in result.output
     assert " characters)" in result.output  # each screen's length, as the handset counts it
     with db.read() as session:

@@ -14,9 +14,11 @@ from casework.i18n import LANGUAGE_NAMES, languages_with_catalogs, translations
 from casework.models import Service
 from casework.seed_demo import seed_demo
 from casework.services import add_note, lodge_grievance, submit_application
+from casework.text_encoding import measure
+from tests.leftover_english import english_left
 from tests.ussd.phone import Phone
 from ussd import engine, webhook
-from ussd.screen_kit import LIMIT, Context, Info, Menu, Prompt, compose, length, page_count
+from ussd.screen_kit import LIMIT, Context, Info, Menu, Prompt, compose, fit, length, page_count
 from ussd.screens import SCREENS, apply, complaint
 from ussd.screens.apply import ussd_questions
 from ussd.screens.complaint import DESCRIPTION_MAX
@@ -162,6 +164,13 @@ def test_every_screen_fits_in_every_language(world, store, language):
             for error in (None, ctx.gettext(LONGEST_ERRORS[kind])):
                 reply = compose(ctx, view, page, error)
                 assert length(reply) <= LIMIT, f"{name} {data} page {page}:\n{reply}"
+                # A letter outside GSM-7 (ê, curly quotes) can halve what a network shows:
+                # what is sent is folded into GSM-7, and no longer.
+                sent = fit(reply)
+                assert measure(sent).encoding == "GSM-7" and length(sent) <= length(reply)
+                if language != "en":
+                    left = english_left(reply, language)
+                    assert not left, f"English in {language} {name}: {left}\n{reply}"
         assert isinstance(view, Menu | Prompt | Info)
     assert seen == set(SCREENS), f"never rendered: {set(SCREENS) - seen}"
 

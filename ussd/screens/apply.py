@@ -127,7 +127,7 @@ def answer_question(ctx: Context, data: dict[str, Any], given: Any) -> Outcome:
     elif field["type"] == "date":
         raw = _keypad_date(given)
         if raw is None:
-            return Invalid("Type the date as DDMMYYYY, like 27032024")
+            return Invalid(N_("Type the date as DDMMYYYY, like 27032024"))
     else:
         raw = given
     try:

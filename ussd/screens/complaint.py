@@ -79,9 +79,9 @@ def show_description(ctx: Context, data: dict[str, Any]) -> Prompt:
 def answer_description(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
     text = typed.strip()
     if not text:
-        return Invalid("Describe what happened")
+        return Invalid(N_("Describe what happened"))
     if len(text) > DESCRIPTION_MAX:
-        return Invalid("Use %(limit)s letters or fewer", {"limit": DESCRIPTION_MAX})
+        return Invalid(N_("Use %(limit)s letters or fewer"), {"limit": DESCRIPTION_MAX})
     return Go("complaint_anonymous", {"description": text})
 
 

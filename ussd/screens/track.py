@@ -14,7 +14,7 @@ from casework.case_queries import (
     own_case,
 )
 from casework.case_words import case_subject, event_words
-from casework.errors import InvalidInput
+from casework.errors import N_, InvalidInput
 from casework.i18n import format_day
 from casework.references import format_reference, parse_reference
 from casework.status_labels import status_label
@@ -63,7 +63,7 @@ def show_pin(ctx: Context, data: dict[str, Any]) -> Prompt:
 def answer_pin(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
     case_id = anonymous_case_id(ctx.db, data["reference"], typed.strip())
     if case_id is None:
-        return Invalid("That reference and PIN do not match")
+        return Invalid(N_("That reference and PIN do not match"))
     # Kept in the server-side session only: proof, for this session, of the PIN.
     return Go("track_case", {"case_id": case_id, "opened_by_pin": True})
 
