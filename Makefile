@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint unit clean
+.PHONY: install run test lint unit audit clean
 
 # Reinstall only when the dependencies change.
 $(INSTALLED): pyproject.toml
@@ -29,6 +29,12 @@ unit: $(INSTALLED)
 	$(BIN)/pytest
 
 test: lint unit
+
+# Known vulnerabilities in the installed dependencies (pip-audit, --strict: a package it
+# cannot check is a failure, not a pass) and risky code (bandit).
+audit: $(INSTALLED)
+	$(BIN)/bandit -q -c pyproject.toml -r casework notifications portal ussd
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -13,7 +13,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+# What a request meets while the database is restarting, failing over or unreachable (and
+# SQLite's "database is locked" past its busy timeout): worth answering "try again soon"
+# rather than 500. The pool replaces dead connections by itself once the server is back.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class Database:

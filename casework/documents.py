@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,11 +24,20 @@ from casework.recording import audit
 from casework.services.case_lookup import may_act_on
 
 MAX_BYTES = 5 * 1024 * 1024  # a phone photo of a document; larger is a mistake or an attack
+MAX_PER_CASE = 5  # what the pages offer; more is a mistake, or someone filling our disk
+NAME_MAX = 120
 _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"%PDF-", "application/pdf", ".pdf"),
 )
+# The endings a file of each accepted type may already have.
+_EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "application/pdf": (".pdf",),
+    "image/webp": (".webp",),
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,8 @@ class StoredFile:
         return asdict(self)
 
 
-def _size(count: int) -> str:
+def describe_size(count: int) -> str:
+    """`5 MB` or `300 KB`, for messages about the largest upload."""
     return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
 
 
@@ -56,11 +67,29 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def clean_name(name: str | None) -> str:
-    """A name fit to show: no folders, no control characters, not too long."""
+    """A name fit to show and to save a download as: no folders or drive, no control or
+    direction-changing characters (an RTL override makes "gnp.exe" read as "exe.png"), no
+    character Windows refuses, not too long, its ending kept."""
     base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"^[A-Za-z]:", "", base)  # "C:boot.ini", as some browsers send C:\boot.ini
     base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable())
-    base = base.strip(" .")
-    return base[:120] or "document"
+    # What Windows refuses in a file name (and ":" names a hidden stream there).
+    base = re.sub(r'[<>:"|?*]', "_", base).strip(" .")
+    if len(base) > NAME_MAX:
+        stem, dot, ending = base.rpartition(".")
+        ending = dot + ending if stem and len(ending) <= 5 else ""
+        base = base[: NAME_MAX - len(ending)].rstrip(" .") + ending
+    return base or "document"
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name a download is saved under: the citizen's, ending as its real type does, so
+    a PDF uploaded as "letter.html" is never opened as a web page on an officer's desk."""
+    name = clean_name(original_name)
+    endings = _EXTENSIONS.get(content_type, ())
+    if not endings or name.lower().endswith(endings):
+        return name
+    return clean_name(name[: NAME_MAX - len(endings[0])] + endings[0])
 
 
 def store(
@@ -72,7 +101,9 @@ def store(
         raise InvalidInput("documents", N_("The file you chose is empty"))
     if len(data) > max_bytes:
         raise InvalidInput(
-            "documents", N_("Each file must be smaller than %(size)s"), size=_size(max_bytes)
+            "documents",
+            N_("Each file must be smaller than %(size)s"),
+            size=describe_size(max_bytes),
         )
     kind = sniff(data[:16])
     if kind is None:
@@ -82,6 +113,36 @@ def store(
     stored_name = secrets.token_hex(16) + extension
     (directory / stored_name).write_bytes(data)
     return StoredFile(stored_name, clean_name(name), content_type, len(data))
+
+
+def store_all(
+    directory: Path,
+    uploads: Sequence[tuple[BinaryIO, str | None]],
+    *,
+    max_bytes: int = MAX_BYTES,
+    already: int = 0,
+) -> list[StoredFile]:
+    """Save every upload (stream, name) or none: on the first that is refused, the files
+    saved before it are removed again. `already`: documents the application holds."""
+    if already + len(uploads) > MAX_PER_CASE:
+        raise InvalidInput("documents", N_("Add at most %(count)s documents"), count=MAX_PER_CASE)
+    stored: list[StoredFile] = []
+    try:
+        for stream, name in uploads:
+            stored.append(store(directory, stream, name, max_bytes=max_bytes))
+    except Exception:
+        discard(directory, stored)
+        raise
+    return stored
+
+
+def discard(directory: Path, stored: Iterable[StoredFile | dict[str, Any]]) -> None:
+    """Remove files saved for a submission that then did not happen."""
+    for item in stored:
+        name = item["stored_name"] if isinstance(item, dict) else item.stored_name
+        # Our own random names only: never a path that could point outside `directory`.
+        if re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", name):
+            (directory / name).unlink(missing_ok=True)
 
 
 def documents_of_case(db: Database, case_id: int) -> list[Document]:

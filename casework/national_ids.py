@@ -13,6 +13,7 @@ import re
 
 from casework.errors import N_, InvalidInput
 from casework.keypad import only_digits
+from casework.masking import mask_id
 
 _GHANA_CARD = re.compile(r"^GHA(\d{9})(\d)$")
 
@@ -112,6 +113,4 @@ def _namibian_id(raw: str, today: dt.date) -> str:
 
 
 def mask_national_id(national_id: str | None) -> str:
-    if not national_id:
-        return "-"
-    return "*" * (len(national_id) - 3) + national_id[-3:]
+    return mask_id(national_id)

@@ -6,6 +6,9 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from casework.errors import N_, InvalidInput
+from casework.masking import mask_phone
+
+__all__ = ["example_number", "mask_phone", "normalise_phone"]
 
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
@@ -47,13 +50,6 @@ def normalise_phone(raw: str, region: str, *, mobile_only: bool = True) -> str:
             example=example_number(region.upper()),
         )
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
-
-
-def mask_phone(phone: str | None) -> str:
-    """`+2771*****78`: enough for an officer or a log reader to tell numbers apart."""
-    if not phone:
-        return "-"
-    return phone[:5] + "*" * max(len(phone) - 7, 0) + phone[-2:]
 
 
 def _digits(text: str) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import signal
 import threading
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,6 +15,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from casework.database import Database
+from casework.privacy import privacy_shortcut
+from casework.retention import anonymise_old_cases
 from casework.sweep import sweep_overdue
 from notifications import webhooks
 from notifications.doorbell import Doorbell, LocalDoorbell, RedisDoorbell, ring_on_commit
@@ -23,6 +26,7 @@ from notifications.send_rate import LocalSendRate, RedisSendRate
 
 log = logging.getLogger(__name__)
 commands = AppGroup("notifications", help="SMS: the outbox relay.")
+RETENTION_EVERY_SECONDS = 24 * 3600
 
 
 def relay_settings(config: dict[str, Any]) -> RelaySettings:
@@ -30,13 +34,17 @@ def relay_settings(config: dict[str, Any]) -> RelaySettings:
         poll_seconds=float(config["SMS_POLL_SECONDS"]),
         lease=dt.timedelta(seconds=float(config["SMS_LEASE_SECONDS"])),
         retry_window=dt.timedelta(hours=float(config["SMS_RETRY_WINDOW_HOURS"])),
-        default_params={"ussd": config["USSD_CODE"]},
+        default_params={
+            "ussd": config["USSD_CODE"],
+            "privacy": privacy_shortcut(config["USSD_CODE"]),
+        },
     )
 
 
 def build_relay(app: Flask, doorbell: Doorbell | None = None) -> Relay:
     """A relay for this app's configuration: its gateway, its doorbell, its send rate,
-    and the overdue sweep every SWEEP_EVERY_SECONDS (the sweep's SMS go out through it)."""
+    the overdue sweep every SWEEP_EVERY_SECONDS (the sweep's SMS go out through it), and
+    the retention job once a day."""
     config: dict[str, Any] = app.config  # type: ignore[assignment]
     client = app.extensions.get("redis")
     rate = float(config["SMS_RATE_PER_SECOND"])
@@ -45,13 +53,23 @@ def build_relay(app: Flask, doorbell: Doorbell | None = None) -> Relay:
     def overdue_sweep() -> None:
         sweep_overdue(db)
 
+    def retention() -> None:
+        anonymise_old_cases(
+            db,
+            older_than=dt.timedelta(days=float(config["RETENTION_DAYS"])),
+            documents_dir=Path(config["DOCUMENTS_DIR"]),
+        )
+
     return Relay(
         db,
         build_gateway(config),
         relay_settings(config),
         doorbell=doorbell or (RedisDoorbell(client) if client else LocalDoorbell()),
         send_rate=RedisSendRate(client, rate) if client else LocalSendRate(rate),
-        periodic=[(float(config["SWEEP_EVERY_SECONDS"]), overdue_sweep)],
+        periodic=[
+            (float(config["SWEEP_EVERY_SECONDS"]), overdue_sweep),
+            (RETENTION_EVERY_SECONDS, retention),
+        ],
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from casework.abuse_limits import AbuseLimits
 from casework.citizens import citizen_language
 from casework.database import Database
 from casework.errors import InvalidInput
@@ -35,8 +36,14 @@ def handle_inbound_sms(
     date: str | None,
     region: str,
     languages: list[str],
+    limits: AbuseLimits | None = None,
 ) -> bool:
-    """Keep the message and queue its reply; False for a message already handled."""
+    """Keep the message and queue its reply; False for a message already handled.
+
+    Past the sender's limit of replies (`limits`), the message is still kept and what it
+    asked (STOP, LANG) still done, but nothing is sent back: each reply is an SMS we pay
+    for, and a script texting STATUS in a loop must not run up the bill.
+    """
     if inbound_seen(db, gateway_id):
         return False
     try:
@@ -47,6 +54,8 @@ def handle_inbound_sms(
     saved_language = citizen_language(db, phone) if phone else None
     language = _reply_language(command, saved_language, languages)
     template, params, consent, new_language = _answer(db, command, phone, languages)
+    if template and phone and limits and limits.hit("sms_reply_per_phone", phone):
+        template, params = None, {}
     if new_language:
         language = new_language
     handled = receive_sms(

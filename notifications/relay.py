@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casework import outbox
-from casework.database import Database
+from casework.database import DATABASE_UNAVAILABLE, Database
+from casework.log_privacy import install_log_masking
 from casework.models import utcnow
 from casework.phones import mask_phone
 from notifications.doorbell import Doorbell, LocalDoorbell
@@ -65,7 +66,7 @@ class Relay:
         self.settings = settings or RelaySettings()
         self.doorbell = doorbell or LocalDoorbell()
         self.send_rate = send_rate or LocalSendRate(1000)
-        self.rng = rng or random.Random()  # noqa: S311  (jitter, not secrecy)
+        self.rng = rng or random.Random()  # noqa: S311 (retry jitter, not a secret)  # nosec B311
         self.stop_event = threading.Event()
         self.periodic = tuple(periodic)
 
@@ -76,6 +77,9 @@ class Relay:
         starts and then whenever its interval has passed, between batches. A job that
         raises is logged and runs again at its next turn.
         """
+        # However the relay was started (its command, a thread, a script), nothing it or
+        # a library logs carries a whole phone or ID number (the app installs it too).
+        install_log_masking()
         jobs = self.periodic if periodic is None else tuple(periodic)
         next_due = [time.monotonic()] * len(jobs)
         log.info("relay started with the %s gateway", self.gateway.name)
@@ -83,8 +87,13 @@ class Relay:
             self._run_periodic(jobs, next_due)
             try:
                 handled = self.run_once()
+            except DATABASE_UNAVAILABLE as error:
+                # The database is restarting or out of reach: once a poll, a line, not a
+                # traceback; the pool reconnects by itself when it is back.
+                log.warning("relay waiting for the database: %s", type(error.orig).__name__)
+                handled = 0
             except Exception:
-                # A database blip must not end the relay: log it and try again shortly.
+                # Anything else must not end the relay either: log it and try again shortly.
                 log.exception("relay batch failed")
                 handled = 0
             if handled < self.settings.batch_size:

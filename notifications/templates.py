@@ -138,6 +138,15 @@ TEMPLATES: dict[str, Template] = {
         secret_params=("code",),
         requested=True,
     ),
+    # Sent once to a number after our first SMS to it, unless it agreed to the notice on
+    # the web or by USSD already (casework.privacy). One part, whatever the language.
+    "privacy_notice": Template(
+        N_(
+            "Thusa keeps your number and messages only to handle your requests. Privacy"
+            " notice: dial %(privacy)s"
+        ),
+        requested=True,
+    ),
     # Replies to keywords
     "reply_status": Template(N_("Thusa: %(reference)s is %(status)s."), requested=True),
     "reply_status_unknown": Template(

@@ -2,7 +2,8 @@
 
 A webhook always gets an answer: 200 for anything well-formed (including a report for a
 message we don't know, or a retry of one we handled), 400 saying what is missing
-otherwise, never a 500 that would make the gateway retry forever.
+otherwise, never a 500 that would make the gateway retry forever; 503 only while the
+database is down, so that the gateway does retry.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ import logging
 
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from casework import outbox
-from casework.database import Database
+from casework.database import DATABASE_UNAVAILABLE, Database
 from notifications.inbound import handle_inbound_sms
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("sms", __name__, url_prefix="/sms")
 
 FIELD_MAX = 64
+TEXT_PLAIN = "text/plain; charset=utf-8"
 TEXT_MAX = 2000
 
 
@@ -28,7 +31,7 @@ def _db() -> Database:
 
 
 def _text(body: str, status: int = 200) -> ResponseReturnValue:
-    return body, status, {"Content-Type": "text/plain; charset=utf-8"}
+    return body, status, {"Content-Type": TEXT_PLAIN}
 
 
 def _field(name: str, limit: int = FIELD_MAX) -> str:
@@ -36,6 +39,24 @@ def _field(name: str, limit: int = FIELD_MAX) -> str:
     nothing legitimate sends the others), keeping line breaks; cut to `limit`."""
     value = request.form.get(name, "")
     return "".join(ch for ch in value if ch >= " " or ch == "\n").strip()[:limit]
+
+
+def database_unavailable(error: Exception) -> ResponseReturnValue:
+    """Africa's Talking posts a callback again when it gets no 200 (its staff: for about
+    ten minutes), so a 503 while the database restarts loses no report or message."""
+    log.warning("SMS callback refused: database unavailable")
+    return "Unavailable, try again", 503, {"Content-Type": TEXT_PLAIN, "Retry-After": "30"}
+
+
+for _error_class in DATABASE_UNAVAILABLE:
+    blueprint.register_error_handler(_error_class, database_unavailable)
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """A body past MAX_CONTENT_LENGTH, or multipart with too many or too big parts: a
+    malformed callback like any other (400, plain text), not the citizen's upload page."""
+    return _text("Request too large", 400)
 
 
 @blueprint.post("/delivery-reports")
@@ -71,5 +92,6 @@ def inbound_sms() -> ResponseReturnValue:
         date=_field("date"),
         region=current_app.config["PORTAL_COUNTRY"],
         languages=current_app.config["PORTAL_LANGUAGES"],
+        limits=current_app.extensions.get("abuse_limits"),
     )
     return _text("OK")

@@ -10,22 +10,25 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casework.database import Database
+from casework.log_privacy import install_log_masking
 from notifications import app_setup as notifications_app
 from notifications import webhooks as notifications_webhooks
 from portal import (
     callback_token,
     cli,
+    database_unavailable,
     error_pages,
     health,
     languages,
     page_helpers,
     rate_limits,
+    retention_command,
     security,
     sweep_command,
 )
-from portal.account import sign_in
+from portal.account import my_data, sign_in
 from portal.account import views as account_views
-from portal.citizen import apply, complaint, directory, home, track
+from portal.citizen import apply, complaint, directory, home, privacy, track
 from portal.config import load_config
 from portal.staff import assisted as staff_assisted
 from portal.staff import auth as staff_auth
@@ -41,6 +44,9 @@ from ussd import webhook as ussd_webhook
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    # First: every log line of the web workers and of the relay command (which runs in
+    # this app) has its phone and ID numbers masked, whatever library wrote it.
+    install_log_masking()
     # Tests give each app an instance folder of its own (its SQLite file, its secret key).
     instance_path = (test_config or {}).get("INSTANCE_PATH")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
@@ -61,7 +67,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
     languages.init_app(app)
     page_helpers.init_app(app)
-    rate_limits.init_app(app)
     health.init_app(app)
     cli.init_app(app)
     notifications_app.init_app(app)
@@ -70,13 +75,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     callback_token.protect(app, *(blueprint.name for blueprint in gateway_callbacks))
     security.init_app(app, exempt=gateway_callbacks)
     error_pages.init_app(app)
+    database_unavailable.init_app(app)
     staff_auth.init_app(app)
     sweep_command.init_app(app)
+    retention_command.init_app(app)
     for blueprint in (
         home.blueprint,
         directory.blueprint,
         sign_in.blueprint,
         account_views.blueprint,
+        my_data.blueprint,
+        privacy.blueprint,
         track.blueprint,
         complaint.blueprint,
         apply.blueprint,
@@ -90,4 +99,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         staff_citizens.blueprint,
     ):
         app.register_blueprint(blueprint)
+    # Last: it limits the views that every blueprint above registered.
+    rate_limits.init_app(app)
     return app

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from casework.abuse_limits import LIMITS, parse_table
+from casework.documents import MAX_PER_CASE
 from casework.service_levels import DEFAULT_PUBLIC_HOLIDAYS, holidays_from
 
 SUPPORTED_LANGUAGES = ("en", "af", "zu", "xh", "st", "sw")
@@ -49,7 +51,6 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
         "DOCUMENT_MAX_BYTES": int(
             _number("DOCUMENT_MAX_MB", get("DOCUMENT_MAX_MB", "5")) * 1024 * 1024
         ),
-        "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
         "AT_USERNAME": get("AT_USERNAME"),
         "AT_API_KEY": get("AT_API_KEY"),
         "AT_SENDER_ID": get("AT_SENDER_ID"),
@@ -71,7 +72,16 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
         "PUBLIC_HOLIDAYS": _holidays(get("PUBLIC_HOLIDAYS", DEFAULT_PUBLIC_HOLIDAYS)),
         # How often the relay escalates overdue cases and tells their citizens.
         "SWEEP_EVERY_SECONDS": _number("SWEEP_EVERY_SECONDS", get("SWEEP_EVERY_SECONDS", "300")),
+        # Closed cases older than this lose their personal data (casework.retention); the
+        # relay does it daily, `flask --app portal casework retention` on demand.
+        "RETENTION_DAYS": _number("RETENTION_DAYS", get("RETENTION_DAYS", "1825")),
+        # Rows of the abuse-limits table changed by RATE_LIMIT_<NAME> (casework/abuse_limits.py).
+        "RATE_LIMITS": _rate_limits(get),
     }
+    # The most a form with all its documents can weigh; a bigger body gets the friendly
+    # "too big" page before anything is read. Follows DOCUMENT_MAX_MB, so raising that
+    # never turns a form of allowed files into an error.
+    config["MAX_CONTENT_LENGTH"] = MAX_PER_CASE * config["DOCUMENT_MAX_BYTES"] + 1024 * 1024
     secret_key = get("SECRET_KEY")
     if production:
         # Without an Africa's Talking account, SMS would be printed and silently lost.
@@ -101,6 +111,24 @@ def _number(name: str, value: str | None) -> float:
     if number <= 0:
         raise ConfigError(f"{name} must be a positive number; got {value!r}")
     return number
+
+
+def _rate_limits(get: Any) -> dict[str, str]:
+    overrides = {}
+    for name in LIMITS:
+        variable = f"RATE_LIMIT_{name.upper()}"
+        value = get(variable)
+        if value is None:
+            continue
+        try:
+            parse_table({name: value})
+        except ValueError:
+            raise ConfigError(
+                f"{variable} must look like '10 per hour' or '60 per 10 minutes;300 per day';"
+                f" got {value!r}"
+            ) from None
+        overrides[name] = value
+    return overrides
 
 
 def _holidays(value: str | None) -> frozenset[dt.date]:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
+from casework.documents import MAX_PER_CASE, describe_size
+
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+        # The limits as this deployment sets them (DOCUMENT_MAX_MB), not as they once were.
+        size = describe_size(current_app.config["DOCUMENT_MAX_BYTES"])
         return render_template(
             "problem.html",
             heading=_l("That upload is too big"),
-            message=_l("Send at most 5 files of up to 5 MB each. Go back and try again."),
+            message=_l(
+                "Send at most %(count)s files of up to %(size)s each. Go back and try again.",
+                count=MAX_PER_CASE,
+                size=size,
+            ),
         ), 413
 
     @app.errorhandler(CSRFError)

@@ -20,8 +20,13 @@ def healthz() -> ResponseReturnValue:
     redis_client = get_redis()
     if redis_client is not None:
         checks["redis"] = _check(redis_client.ping)
-    healthy = all(check["ok"] for check in checks.values())
-    body: dict[str, object] = {"status": "ok" if healthy else "unavailable", "checks": checks}
+    # Without the database nothing works. Without Redis every worker carries on alone
+    # (sessions, limits and the SMS doorbell fall back to the process): reported, but
+    # still 200, since pulling every worker out of the load balancer at once because
+    # their shared Redis is down would turn a degraded service into no service.
+    healthy = checks["database"]["ok"]
+    status = "ok" if all(check["ok"] for check in checks.values()) else "degraded"
+    body: dict[str, object] = {"status": status if healthy else "unavailable", "checks": checks}
     if healthy:
         # Paused SMS is reported but keeps the answer 200: pulling every web worker out of
         # the load balancer because the SMS balance ran out would make things worse.

@@ -12,6 +12,7 @@ from wtforms import Field
 
 from casework.case_words import case_subject, event_words
 from casework.i18n import LANGUAGE_NAMES, format_day, format_number
+from casework.masking import mask_id, mask_personal_numbers, mask_phone
 from casework.references import format_reference
 from casework.status_labels import status_label
 
@@ -75,6 +76,10 @@ def init_app(app: Flask) -> None:
         event_words=lambda kind, event: event_words(kind, event, gettext),
         # For links to journeys that a deployment (or this build) may not have yet.
         has_endpoint=lambda name: name in app.view_functions,
+    )
+    # Lists and tables show numbers masked; whole only on the audited single-record pages.
+    app.jinja_env.filters.update(
+        mask_phone=mask_phone, mask_id=mask_id, mask_numbers=mask_personal_numbers
     )
 
     @app.context_processor

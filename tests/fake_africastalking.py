@@ -30,6 +30,8 @@ from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+import requests
+
 from casework.text_encoding import measure
 
 # The per-recipient statuses the real API documents.
@@ -67,6 +69,17 @@ class SentSms:
     sender: str | None
     message_id: str
     received_at: float
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One messaging request as the gateway saw it, faulted or not: what a relay's retries
+    and backoff look like from the outside."""
+
+    to: str
+    message: str
+    received_at: float
+    outcome: str  # "accepted", "http500", "timeout", or the recipient status ("GatewayError")
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,11 @@ class FakeAfricasTalking(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._sent: list[SentSms] = []
+        self._attempts: list[Attempt] = []
+        self._report_url: str | None = None
+        self._report_statuses: dict[str, list[str]] = {}
+        self._reports_at_once = False
+        self._report_answers: list[int] = []
         self._requests = 0
         self._faults: deque[_Fault] = deque()
         self._failure_rate = 0.0
@@ -184,6 +202,12 @@ class FakeAfricasTalking(ThreadingHTTPServer):
         with self._lock:
             return self._requests
 
+    @property
+    def attempts(self) -> list[Attempt]:
+        """Every messaging request in the order they arrived, one entry per recipient."""
+        with self._lock:
+            return list(self._attempts)
+
     def wait_for(self, count: int, timeout: float = 5.0) -> list[SentSms]:
         """Block until at least `count` messages have been accepted; return them all."""
         with self._changed:
@@ -222,6 +246,49 @@ class FakeAfricasTalking(ThreadingHTTPServer):
             # Seeded, so a run that exposed a bug can be replayed fault for fault.
             self._rng = random.Random(seed)
 
+    def report_to(self, url: str, statuses: dict[str, list[str]], *, at_once: bool = False) -> None:
+        """Post delivery reports to `url` for every message later accepted for a number in
+        `statuses`: that number's statuses, in order (or all at once, each on a thread of
+        its own, with `at_once`), before answering the send. So each report reaches the app
+        before the relay has recorded the send, as a quick network's report can, and in
+        whatever order and number the list says. `report_answers` keeps the HTTP statuses.
+        """
+        with self._lock:
+            self._report_url, self._report_statuses = url, dict(statuses)
+            self._reports_at_once = at_once
+
+    @property
+    def report_answers(self) -> list[int]:
+        with self._lock:
+            return list(self._report_answers)
+
+    def _post_reports(self, accepted: list[SentSms]) -> None:
+        with self._lock:
+            url, plan, at_once = self._report_url, self._report_statuses, self._reports_at_once
+        if url is None:
+            return
+        posts = [
+            {"id": sms.message_id, "status": status, "phoneNumber": sms.to, "networkCode": "65501"}
+            | ({"failureReason": "UserInBlacklist"} if status in ("Failed", "Rejected") else {})
+            for sms in accepted
+            for status in plan.get(sms.to, [])
+        ]
+
+        def post(fields: dict[str, str]) -> None:
+            answer = requests.post(url, data=fields, timeout=10).status_code
+            with self._lock:
+                self._report_answers.append(answer)
+
+        if not at_once:
+            for fields in posts:
+                post(fields)
+            return
+        threads = [threading.Thread(target=post, args=(fields,)) for fields in posts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
     def _next_fault(self) -> _Fault | None:
         with self._lock:
             if self._faults:
@@ -256,6 +323,9 @@ class FakeAfricasTalking(ThreadingHTTPServer):
         sender = _first(form, "from")
 
         fault = self._next_fault()
+        outcome = "accepted" if fault is None else fault.status or fault.kind
+        with self._lock:
+            self._attempts.extend(Attempt(n, message, received_at, outcome) for n in numbers)
         record = True
         status_code, status = 101, "Success"
         if fault is not None and fault.kind == "http500":
@@ -293,6 +363,7 @@ class FakeAfricasTalking(ThreadingHTTPServer):
             with self._changed:
                 self._sent.extend(accepted)
                 self._changed.notify_all()
+            self._post_reports(accepted)
         body = {"SMSMessageData": {"Message": summary, "Recipients": recipients}}
         return _Reply(201, self.content_type, json.dumps(body))
 

@@ -37,6 +37,7 @@ from ussd.screen_kit import (
 )
 from ussd.screens import SCREENS
 from ussd.session_store import SessionStore
+from ussd.throttle import refusal, too_many
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,14 @@ SESSION_TTL = 300  # gateways end a USSD session within about three minutes
 RESUME_TTL = 600  # "continue where you left off" for ten minutes
 STACK_MAX = 30
 REPLIES_KEPT = 8  # earlier hops a gateway may still resend
+# Inputs a first hop may carry and still be walked through: more than a citizen types in
+# one session. A 2 kB text of "98*" would otherwise take seconds of work for one request.
+REPLAY_MAX = 40
 BUSY = N_("We are busy. Please dial again in a minute.")
 WRONG_PHONE = N_("Please dial again.")
+# Shown over a confirmation rebuilt after the session store lost the session: the key the
+# citizen pressed on it was not acted on, and nothing was sent.
+LOST_PLACE = N_("Sorry, we lost your place. Choose again.")
 # Screens worth coming back to: a form half filled in. Reading a case or the directory
 # is quicker to redo than to be asked about.
 RESUMABLE = {
@@ -74,6 +81,13 @@ def handle_hop(ctx: Context, store: SessionStore, text: str) -> str:
             if earlier is not None:
                 return earlier  # the gateway sent an old hop again: change nothing
             ctx = replace(ctx, language=record["state"]["language"])
+        refused = refusal(ctx, ("ussd_hop_per_phone", ctx.phone))
+        if refused is not None:
+            # A runaway or scripted session ends here; a resent hop gets this END again.
+            state = record["state"] if record is not None else home_state(ctx.language)
+            reply = "END " + too_many(ctx, refused, saved_language=record is None)
+            replies = {text: reply}
+        elif record is not None:
             state, reply = step(ctx, record["state"], new_input(record["seen"], text))
             replies = {**record["replies"], text: reply}
         else:
@@ -92,7 +106,8 @@ def handle_hop(ctx: Context, store: SessionStore, text: str) -> str:
             },
             SESSION_TTL,
         )
-        _keep_for_resume(store, ctx.phone, state, ended)
+        if refused is None:  # else a form half filled in stays on offer for after the wait
+            _keep_for_resume(store, ctx.phone, state, ended)
         return reply
 
 
@@ -127,8 +142,10 @@ def _start(ctx: Context, store: SessionStore, text: str) -> tuple[dict[str, Any]
     if saved_language in ctx.languages:
         ctx = replace(ctx, language=saved_language)
     state = home_state(ctx.language)
-    if text:
+    if text and text.count("*") < REPLAY_MAX:
         return _replay(ctx, state, text.split("*"))
+    if text:
+        return state, _render(ctx, state, None)
     saved = store.get("resume:" + ctx.phone)
     if saved is not None:
         state = {**state, "screen": "resume", "data": {"resume": saved}}
@@ -137,12 +154,13 @@ def _start(ctx: Context, store: SessionStore, text: str) -> tuple[dict[str, Any]
 
 def _replay(ctx: Context, state: dict[str, Any], inputs: list[str]) -> tuple[dict[str, Any], str]:
     """A first hop that already carries inputs: a shortcut dialled (`*120*3210*3#`), or a
-    session this store lost. Walk the inputs from home, stopping short of anything that
-    would submit: the citizen confirms that again themselves."""
+    session this store lost (Redis stopped, say). Walk the inputs from home, stopping short
+    of anything that would submit: the citizen confirms that again themselves, told why
+    they see the confirmation again."""
     reply = _render(ctx, state, None)
     for typed in inputs:
         if state["screen"].endswith("_confirm"):
-            break
+            return state, _render(ctx, state, ctx.gettext(LOST_PLACE))
         state, reply = step(ctx, state, typed)
         if reply.startswith("END "):
             break

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from casework.abuse_limits import AbuseLimits
 from casework.database import Database
 from casework.errors import CaseworkError
 from casework.i18n import translations
@@ -40,6 +41,8 @@ class Context:
     country: str
     ussd_code: str
     session_id: str
+    # Counts tries against the abuse limits; None counts nothing (screens tested alone).
+    limits: AbuseLimits | None = None
 
     def gettext(self, message: str) -> str:
         return translations(self.language).gettext(message)

@@ -1,10 +1,15 @@
 """Where a USSD session lives between hops: Redis in production (any web worker may get
 the next hop), a dict in this process for the single-process dev server. One interface.
+
+When Redis stops answering, the Redis store carries on in this process's memory, so a
+citizen mid-session gets a screen, not an error (a session whose state was in Redis is
+rebuilt from the gateway's text, see `ussd.engine`), and goes back to Redis by itself.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +17,12 @@ from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
 import redis
+
+log = logging.getLogger(__name__)
+# Marks a key deleted while Redis was down, for as long as Redis's older copy could live:
+# that copy must not come back when Redis does.
+_GONE = {"__gone__": True}
+_GONE_TTL = 3600.0
 
 
 class SessionStore(Protocol):
@@ -80,31 +91,107 @@ class MemorySessionStore:
 
 
 class RedisSessionStore:
+    """Redis, degrading to this process's memory while Redis is down.
+
+    After a failure Redis is left alone for `retry_after` seconds, so an outage costs each
+    hop no more than one refused connection now and then. What was written to memory
+    meanwhile is newer than Redis's copy, so it is read first, until Redis takes a write
+    for that key again.
+    """
+
     PREFIX = "thusa:ussd:"
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        retry_after: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client = client
+        self.fallback = MemorySessionStore(clock)
+        self.retry_after = retry_after
+        self.clock = clock
+        self._down_until: float | None = None
+
+    @property
+    def redis_up(self) -> bool:
+        """False while Redis is being left alone after a failure."""
+        return self._down_until is None or self.clock() >= self._down_until
+
+    def _failed(self, error: redis.RedisError) -> None:
+        if self._down_until is None:
+            log.warning("USSD sessions kept in this process: Redis %s", type(error).__name__)
+        self._down_until = self.clock() + self.retry_after
+
+    def _recovered(self) -> None:
+        if self._down_until is not None:
+            log.info("USSD sessions back in Redis")
+            self._down_until = None
 
     def get(self, key: str) -> dict[str, Any] | None:
-        value = self.client.get(self.PREFIX + key)
+        kept = self.fallback.get(key)
+        if kept is not None:
+            return None if kept == _GONE else kept
+        if not self.redis_up:
+            return None
+        try:
+            value = self.client.get(self.PREFIX + key)
+        except redis.RedisError as error:
+            self._failed(error)
+            return None
+        self._recovered()
         return json.loads(value) if value else None
 
     def put(self, key: str, value: dict[str, Any], ttl: float) -> None:
-        self.client.set(self.PREFIX + key, json.dumps(value), px=int(ttl * 1000))
+        if self.redis_up:
+            try:
+                self.client.set(self.PREFIX + key, json.dumps(value), px=int(ttl * 1000))
+            except redis.RedisError as error:
+                self._failed(error)
+            else:
+                self._recovered()
+                self.fallback.delete(key)
+                return
+        self.fallback.put(key, value, ttl)
 
     def delete(self, key: str) -> None:
-        self.client.delete(self.PREFIX + key)
+        if self.redis_up:
+            try:
+                self.client.delete(self.PREFIX + key)
+            except redis.RedisError as error:
+                self._failed(error)
+            else:
+                self._recovered()
+                self.fallback.delete(key)
+                return
+        self.fallback.put(key, _GONE, _GONE_TTL)
 
     @contextmanager
     def lock(self, key: str, timeout: float) -> Iterator[bool]:
         """Held while one hop is handled, so a retried hop waits for the first instead of
-        running beside it (and submitting twice)."""
-        lock = self.client.lock(self.PREFIX + "lock:" + key, timeout=30, blocking_timeout=timeout)
-        acquired = bool(lock.acquire())
+        running beside it (and submitting twice). While Redis is down, the lock is this
+        process's only: a retry reaching another worker then finds no session there and
+        is rebuilt short of any submission (see `ussd.engine`)."""
+        lock = None
+        if self.redis_up:
+            lock = self.client.lock(
+                self.PREFIX + "lock:" + key, timeout=30, blocking_timeout=timeout
+            )
+            try:
+                acquired = bool(lock.acquire())
+            except redis.RedisError as error:
+                self._failed(error)
+                lock = None
+        if lock is None:
+            with self.fallback.lock(key, timeout) as acquired_here:
+                yield acquired_here
+            return
         try:
             yield acquired
         finally:
             if acquired:
-                # If it timed out and another hop took it, there is nothing left to release.
-                with suppress(redis.exceptions.LockError):
+                # If it timed out and another hop took it, there is nothing left to release;
+                # if Redis went away meanwhile, the lock went with it.
+                with suppress(redis.RedisError):
                     lock.release()

@@ -10,11 +10,13 @@ import logging
 
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from casework.database import DATABASE_UNAVAILABLE
 from casework.errors import N_, InvalidInput
 from casework.i18n import translations
 from casework.phones import mask_phone, normalise_phone
-from ussd.engine import handle_hop
+from ussd.engine import BUSY, handle_hop
 from ussd.screen_kit import Context, fit
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,14 @@ def _reply(body: str) -> ResponseReturnValue:
 
 def _clean(value: str) -> str:
     return "".join(ch for ch in value if ch >= " ")
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """A body past MAX_CONTENT_LENGTH, or multipart with too many or too big parts: no
+    gateway sends one, but whoever did still gets a screen, not the citizen's HTML page."""
+    sorry = translations(current_app.config["PORTAL_DEFAULT_LANGUAGE"]).gettext
+    return _reply("END " + sorry(UNREADABLE))
 
 
 @blueprint.post("/ussd")
@@ -57,9 +67,19 @@ def ussd_hop() -> ResponseReturnValue:
         country=config["PORTAL_COUNTRY"],
         ussd_code=config["USSD_CODE"],
         session_id=session_id,
+        limits=current_app.extensions.get("abuse_limits"),
     )
     try:
         reply = handle_hop(ctx, current_app.extensions["ussd.store"], text)
+    except DATABASE_UNAVAILABLE as error:
+        # Nothing of this hop was kept: dialling again once the database is back offers
+        # an unfinished form where it was left.
+        log.warning(
+            "USSD hop for %s: database unavailable (%s)",
+            mask_phone(phone),
+            type(error.orig).__name__,
+        )
+        reply = "END " + sorry(BUSY)
     except Exception:
         # Whatever broke, the citizen gets a screen, not a dropped session.
         log.exception("USSD hop failed for %s", mask_phone(phone))

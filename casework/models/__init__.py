@@ -11,7 +11,7 @@ from casework.models.cases import (
     Referral,
 )
 from casework.models.directory import Agency, Office, Service, ServiceText, service_offices
-from casework.models.people import Citizen, Role, StaffUser
+from casework.models.people import Citizen, PrivacyConsent, Role, StaffUser
 from casework.models.records import (
     AuditLog,
     Document,
@@ -43,6 +43,7 @@ __all__ = [
     "MessageStatus",
     "Office",
     "OutboundMessage",
+    "PrivacyConsent",
     "Referral",
     "Role",
     "Service",

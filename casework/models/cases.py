@@ -53,6 +53,8 @@ class Case(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(8))
     due_at: Mapped[dt.datetime | None]
     closed_at: Mapped[dt.datetime | None]
+    # Set by the retention job (casework.retention) when it took out the personal data.
+    anonymised_at: Mapped[dt.datetime | None]
     # Set by a channel that may submit the same thing twice (a USSD hop the gateway
     # retries, a web form posted twice): the second submission returns the first case.
     # A unique index, not a constraint: SQLite can add one without rebuilding the table.

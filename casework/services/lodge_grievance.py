@@ -17,6 +17,7 @@ from casework.grievance_categories import BY_CODE
 from casework.models import Agency, Grievance, Office, utcnow
 from casework.passwords import hash_secret
 from casework.phones import normalise_phone
+from casework.privacy import record_consent
 from casework.recording import (
     audit,
     case_for_idempotency_key,
@@ -53,6 +54,7 @@ def lodge_grievance(
     idempotency_key: str | None = None,
     holidays: Collection[dt.date] = PUBLIC_HOLIDAYS,
     recorded_by: Actor | None = None,
+    privacy_consent: bool = False,
 ) -> LodgedGrievance:
     """Record a grievance, confirm it by SMS, and put it in the intake agency's queue.
 
@@ -63,6 +65,9 @@ def lodge_grievance(
 
     `recorded_by` is the officer who took it down for a citizen who walked in or phoned
     (channel "assisted"): the timeline and the audit log name them, not the citizen.
+
+    `privacy_consent`: the citizen sent it under the privacy notice (the channel showed
+    it); recorded with the grievance. An anonymous one records none: it keeps no number.
     """
     if category not in BY_CODE:
         raise InvalidInput("category", N_("Choose what your complaint is about"))
@@ -96,6 +101,8 @@ def lodge_grievance(
             citizen = find_or_register_citizen(
                 session, e164 or "", language=language, country=country, name=name
             )
+            if privacy_consent:
+                record_consent(session, citizen, channel)
         now = utcnow()
         grievance = Grievance(
             kind=GRIEVANCE.kind,

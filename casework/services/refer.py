@@ -6,6 +6,7 @@ from casework.actors import Actor
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotFound, NotPermitted
 from casework.models import Agency, Case, Channel, Citizen, Referral, Service, utcnow
+from casework.privacy import follow_with_notice
 from casework.recording import audit, insert_case, queue_sms, record_event
 from casework.workflows import CASEWORK, REFERRAL, TRIAGE
 from casework.working_days import add_working_days
@@ -86,11 +87,14 @@ def refer(
             detail={"to_agency": to_agency_id, "urgency": urgency},
         )
         agency = session.get(Agency, to_agency_id)
-        queue_sms(
+        told = queue_sms(
             session,
             referral,
             event,
             REFERRAL.created_template,
             params={"agency": agency.short_name if agency else ""},
         )
+        if told is not None and told.to:
+            # Staff gave us this number: if its owner never saw the notice, it follows.
+            follow_with_notice(session, told.to, told.language)
     return referral

@@ -17,6 +17,7 @@ from casework.citizens import find_or_register_citizen
 from casework.database import Database
 from casework.models import Channel, Citizen, OutboundMessage, SignInCode, utcnow
 from casework.passwords import hash_secret, verify_secret
+from casework.privacy import record_consent
 from casework.recording import audit
 
 CODE_LIFETIME = dt.timedelta(minutes=10)
@@ -93,6 +94,8 @@ def check_sign_in_code(
             return None
         row.spent_at = now
         citizen = find_or_register_citizen(session, phone, language=language, country=country)
+        # The sign-in page says that signing in accepts the privacy notice.
+        record_consent(session, citizen, Channel.WEB.value)
         audit(
             session,
             Actor.citizen(citizen.id, Channel.WEB.value),

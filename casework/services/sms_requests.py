@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from casework.actors import Actor
 from casework.database import Database
 from casework.models import Case, Channel, Citizen, InboundMessage, OutboundMessage, utcnow
+from casework.privacy import follow_with_notice
 from casework.recording import audit
 
 
@@ -107,6 +108,9 @@ def receive_sms(
                 )
                 session.add(reply)
                 session.flush()
+                if consent is not False:  # not to a number that just texted STOP
+                    # First contact by SMS: the notice follows our first reply.
+                    follow_with_notice(session, sender, reply_language)
             session.add(
                 InboundMessage(
                     gateway_id=gateway_id,

@@ -10,6 +10,7 @@ from casework.citizens import find_or_register_citizen
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotPermitted
 from casework.models import Application, Channel, Document, Service, utcnow
+from casework.privacy import record_consent
 from casework.recording import (
     audit,
     case_for_idempotency_key,
@@ -37,12 +38,14 @@ def submit_application(
     idempotency_key: str | None = None,
     documents: list[dict[str, Any]] | None = None,
     recorded_by: Actor | None = None,
+    privacy_consent: bool = False,
 ) -> Application:
     """Check the answers against the service's form, record the application, confirm by SMS.
 
     The due date is the service level, in working days from now. `documents` are files
     already stored (casework.documents.store), as `StoredFile.as_dict()`. `recorded_by` is
     the officer who filled it in with the citizen (channel "assisted").
+    `privacy_consent`: the citizen sent it under the privacy notice; recorded with it.
     """
     with db.transaction() as session:
         earlier = case_for_idempotency_key(session, idempotency_key)
@@ -65,6 +68,8 @@ def submit_application(
             name=name,
             national_id=national_id,
         )
+        if privacy_consent:
+            record_consent(session, citizen, channel)
         application = Application(
             kind=APPLICATION.kind,
             status=APPLICATION.initial,

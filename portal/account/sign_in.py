@@ -16,7 +16,7 @@ from casework.errors import InvalidInput
 from casework.phones import mask_phone, normalise_phone
 from casework.services.sign_in import check_sign_in_code, send_sign_in_code
 from portal.page_helpers import safe_next
-from portal.rate_limits import limiter
+from portal.rate_limits import client_address, limited, redirected, typed_phone
 from portal.services import get_db
 
 blueprint = Blueprint("sign_in", __name__)
@@ -42,7 +42,8 @@ class CodeForm(FlaskForm):
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limited("sign_in_send_per_address", client_address, counts=redirected)
+@limited("sign_in_send_per_phone", typed_phone, counts=redirected)
 def start() -> ResponseReturnValue:
     form = PhoneForm()
     next_page = safe_next(request.args.get("next"), url_for("account.cases"))
@@ -56,7 +57,8 @@ def start() -> ResponseReturnValue:
 
 
 @blueprint.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limited("sign_in_check_per_address", client_address)
+@limited("sign_in_check_per_phone", lambda: session.get("sign_in_phone"))
 def code() -> ResponseReturnValue:
     phone = session.get("sign_in_phone")
     next_page = safe_next(request.args.get("next"), url_for("account.cases"))

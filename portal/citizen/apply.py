@@ -35,7 +35,7 @@ from portal.citizen.application_form import (
     to_form_value,
     web_questions,
 )
-from portal.rate_limits import limiter
+from portal.rate_limits import client_address, limited, sent
 from portal.services import get_db
 
 blueprint = Blueprint("apply", __name__)
@@ -91,18 +91,14 @@ def start(code: str) -> ResponseReturnValue:
             }
         )
     if form.validate_on_submit():
-        stored = list(draft["documents"])
         uploads = [u for u in form.documents.data or () if u and u.filename]
         try:
-            for upload in uploads:
-                stored.append(
-                    documents.store(
-                        _documents_dir(),
-                        upload.stream,
-                        upload.filename,
-                        max_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
-                    ).as_dict()
-                )
+            added = documents.store_all(
+                _documents_dir(),
+                [(upload.stream, upload.filename) for upload in uploads],
+                max_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
+                already=len(draft["documents"]),
+            )
         except InvalidInput as error:
             form.documents.errors = [_l(error.message) % error.params]
         else:
@@ -111,6 +107,7 @@ def start(code: str) -> ResponseReturnValue:
                 for q in questions
                 if getattr(form, PREFIX + q["name"]).data not in (None, "")
             }
+            stored = [*draft["documents"], *(file.as_dict() for file in added)]
             _save({"service": code, "answers": answers, "documents": stored})
             return redirect(url_for("apply.check", code=code))
         finally:
@@ -118,13 +115,19 @@ def start(code: str) -> ResponseReturnValue:
                 upload.close()
     fields = [getattr(form, PREFIX + q["name"]) for q in questions]
     return render_template(
-        "apply/start.html", form=form, service=service, fields=fields, uploaded=draft["documents"]
+        "apply/start.html",
+        form=form,
+        service=service,
+        fields=fields,
+        uploaded=draft["documents"],
+        max_size=documents.describe_size(current_app.config["DOCUMENT_MAX_BYTES"]),
     )
 
 
 @blueprint.route("/apply/<code>/check", methods=["GET", "POST"])
 @citizen_required
-@limiter.limit("20 per hour", methods=["POST"])
+@limited("submission_per_address", client_address, counts=sent)
+@limited("submission_per_phone", lambda: session.get("phone"), counts=sent)
 def check(code: str) -> ResponseReturnValue:
     service = _service(code)
     draft = _draft(code)
@@ -142,6 +145,8 @@ def check(code: str) -> ResponseReturnValue:
                 language=str(get_locale()),
                 idempotency_key="web:" + session.get("application_draft", ""),
                 documents=draft["documents"],
+                # The check page says that sending accepts the privacy notice.
+                privacy_consent=True,
             )
         except InvalidInput:
             return redirect(url_for("apply.start", code=code))
@@ -174,5 +179,5 @@ def document(document_id: int) -> ResponseReturnValue:
         _documents_dir() / found.stored_name,
         mimetype=found.content_type,
         as_attachment=True,
-        download_name=found.original_name,
+        download_name=documents.download_name(found.original_name, found.content_type),
     )

@@ -21,7 +21,7 @@ from casework.phones import normalise_phone
 from casework.references import format_reference
 from casework.services import lodge_grievance
 from portal.page_helpers import clean_text
-from portal.rate_limits import limiter
+from portal.rate_limits import client_address, limited, sent
 from portal.services import get_db
 
 blueprint = Blueprint("complaint", __name__)
@@ -136,8 +136,17 @@ class SendForm(FlaskForm):
     pass
 
 
+def _sender_phone() -> str | None:
+    """The number the complaint is sent from, or (anonymous) its SMS goes to, if any."""
+    draft = _draft()
+    if draft is None:
+        return None
+    return (draft.get("sms_to") or None) if draft["anonymous"] == "yes" else session.get("phone")
+
+
 @blueprint.route("/complaint/check", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limited("submission_per_address", client_address, counts=sent)
+@limited("submission_per_phone", _sender_phone, counts=sent)
 def check() -> ResponseReturnValue:
     draft = _draft()
     if draft is None:
@@ -160,6 +169,8 @@ def check() -> ResponseReturnValue:
             anonymous=anonymous,
             idempotency_key="web:" + session["complaint_draft"],
             holidays=current_app.config["PUBLIC_HOLIDAYS"],
+            # The check page says that sending accepts the privacy notice.
+            privacy_consent=True,
         )
         _drafts().delete("complaint:" + session.pop("complaint_draft"))
         session["complaint_sent"] = {

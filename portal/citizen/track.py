@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -19,7 +28,7 @@ from casework.errors import InvalidInput
 from casework.phones import normalise_phone
 from casework.references import format_reference, parse_reference
 from casework.services.sign_in import send_sign_in_code
-from portal.rate_limits import limiter
+from portal.rate_limits import client_address, limited, redirected, typed_phone
 from portal.services import get_db
 
 blueprint = Blueprint("track", __name__)
@@ -51,8 +60,30 @@ class TrackForm(FlaskForm):
                 raise ValidationError(_l(error.message) % error.params) from None
 
 
+def _by_pin() -> bool:
+    """Whether this try opens an anonymous complaint by its PIN (else a code is sent),
+    decided as `start` decides it."""
+    return bool(request.form.get("pin")) and not request.form.get("phone")
+
+
+def _typed_reference() -> str | None:
+    try:
+        return parse_reference(request.form.get("reference", ""))[0]
+    except InvalidInput:
+        return None  # sent back with an error, nothing checked
+
+
 @blueprint.route("/track", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+# With a phone number: an SMS code, counted with the sign-in's.
+@limited(
+    "sign_in_send_per_address",
+    lambda: None if _by_pin() else client_address(),
+    counts=redirected,
+)
+@limited("sign_in_send_per_phone", lambda: None if _by_pin() else typed_phone(), counts=redirected)
+# With a PIN: every try counts, right or wrong, per address and per reference.
+@limited("pin_check_per_address", lambda: client_address() if _by_pin() else None)
+@limited("pin_check_per_reference", lambda: _typed_reference() if _by_pin() else None)
 def start() -> ResponseReturnValue:
     form = TrackForm()
     if form.validate_on_submit():

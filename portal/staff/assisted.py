@@ -159,7 +159,11 @@ def application(code: str) -> ResponseReturnValue:
             return recorded
     fields = [getattr(form, PREFIX + q["name"]) for q in questions]
     return render_template(
-        "staff/record_application.html", form=form, service=service, fields=fields
+        "staff/record_application.html",
+        form=form,
+        service=service,
+        fields=fields,
+        max_size=documents.describe_size(current_app.config["DOCUMENT_MAX_BYTES"]),
     )
 
 
@@ -167,15 +171,15 @@ def _submit(form: Any, service: Any, questions: list[dict[str, Any]]) -> Respons
     """Store the scanned documents, then the application; None (with the form's errors set)
     when something was wrong."""
     uploads = [u for u in form.documents.data or () if u and u.filename]
+    directory = Path(current_app.config["DOCUMENTS_DIR"])
     try:
         stored = [
-            documents.store(
-                Path(current_app.config["DOCUMENTS_DIR"]),
-                upload.stream,
-                upload.filename,
+            file.as_dict()
+            for file in documents.store_all(
+                directory,
+                [(upload.stream, upload.filename) for upload in uploads],
                 max_bytes=current_app.config["DOCUMENT_MAX_BYTES"],
-            ).as_dict()
-            for upload in uploads
+            )
         ]
     except InvalidInput as error:
         form.documents.errors = [_l(error.message) % error.params]
@@ -202,9 +206,12 @@ def _submit(form: Any, service: Any, questions: list[dict[str, Any]]) -> Respons
             recorded_by=_actor(),
         )
     except InvalidInput as error:
+        # The form comes back and the scans are chosen again: these would belong to nobody.
+        documents.discard(directory, stored)
         _show_error(form, error, form.phone)
         return None
     except NotPermitted as error:
+        documents.discard(directory, stored)
         form.phone.errors = [_l(error.message)]
         return None
     return _recorded(application.reference, "application", None)

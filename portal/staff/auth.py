@@ -9,17 +9,19 @@ from typing import Any
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
 
+from casework.abuse_limits import TOO_MANY
 from casework.actors import Actor
 from casework.models import StaffUser
 from casework.staff_sign_in import authenticate, staff_by_id
 from portal.page_helpers import safe_next
-from portal.rate_limits import limiter
+from portal.rate_limits import client_address, limited
 from portal.services import get_db
 
 blueprint = Blueprint("staff_auth", __name__, url_prefix="/staff")
@@ -50,8 +52,21 @@ class SignInForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password"))])
 
 
+def _typed_username() -> str | None:
+    return (request.form.get("username") or "").strip().lower() or None
+
+
+def _too_many_tries(wait: str) -> ResponseReturnValue:
+    """The sign-in form again, with what was typed, saying how long to wait."""
+    form = SignInForm()
+    form.password.errors = [f"{gettext(TOO_MANY)} {wait}"]
+    return render_template("staff/sign_in.html", form=form, expired=None), 429
+
+
 @blueprint.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+# On top of the account's own lock: these also slow down trying many usernames.
+@limited("staff_sign_in_per_address", client_address, refused=_too_many_tries)
+@limited("staff_sign_in_per_username", _typed_username, refused=_too_many_tries)
 def sign_in() -> ResponseReturnValue:
     form = SignInForm()
     if form.validate_on_submit():

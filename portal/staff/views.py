@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from casework.documents import document_for_staff
+from casework.documents import document_for_staff, download_name
 from casework.errors import InvalidInput
 from casework.models import Role
 from casework.staff_accounts import create_staff
@@ -50,7 +50,7 @@ def document(document_id: int) -> ResponseReturnValue:
         Path(current_app.config["DOCUMENTS_DIR"]) / found.stored_name,
         mimetype=found.content_type,
         as_attachment=True,
-        download_name=found.original_name,
+        download_name=download_name(found.original_name, found.content_type),
     )
 
 

@@ -287,7 +287,16 @@ def test_apply_online_with_a_document_from_the_service_page(page, arrive, axe, f
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/services", "/services/child-support-grant", "/complaint", "/track", "/sign-in"]
+    "path",
+    [
+        "/",
+        "/services",
+        "/services/child-support-grant",
+        "/complaint",
+        "/track",
+        "/sign-in",
+        "/privacy",
+    ],
 )
 def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(page, arrive, path):
     page.set_viewport_size({"width": 320, "height": 640})

@@ -110,6 +110,7 @@ def a_complaint(db: Database) -> Grievance:
         language="en",
         country="ZA",
         district="eThekwini",
+        privacy_consent=True,  # as from the USSD confirmation: no SMS notice follows
     ).grievance
 
 

@@ -4,12 +4,16 @@ import pytest
 
 from casework.actors import Actor
 from casework.documents import (
+    MAX_PER_CASE,
     clean_name,
+    discard,
     document_for_citizen,
     document_for_staff,
     documents_of_case,
+    download_name,
     sniff,
     store,
+    store_all,
 )
 from casework.errors import InvalidInput
 from casework.services import submit_application
@@ -47,6 +51,66 @@ def test_sniff_reads_the_type_from_the_content(head, kind):
 )
 def test_clean_name_keeps_only_a_plain_name(name, clean):
     assert clean_name(name) == clean
+
+
+@pytest.mark.parametrize(
+    ("name", "clean"),
+    [
+        ("C:boot.ini", "boot.ini"),  # C:\\boot.ini, once a form parser ate the backslash
+        ("a" * 300 + ".pdf", "a" * 116 + ".pdf"),
+        ("invoice\u202egnp.exe", "invoicegnp.exe"),  # shown as "invoiceexe.png"
+        ("zero\u200bwidth\ufeff.png", "zerowidth.png"),
+        ("file.pdf:hidden.exe", "file.pdf_hidden.exe"),
+        ('a<b>|"c"?*.pdf', "a_b___c___.pdf"),
+    ],
+)
+def test_clean_name_drops_drives_direction_marks_and_what_windows_refuses(name, clean):
+    assert clean_name(name) == clean
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "saved_as"),
+    [
+        ("letter.html", "application/pdf", "letter.html.pdf"),
+        ("scan.JPEG", "image/jpeg", "scan.JPEG"),
+        ("scan.jpg", "image/jpeg", "scan.jpg"),
+        ("photo", "image/png", "photo.png"),
+        ("y" * 120, "image/webp", "y" * 115 + ".webp"),
+    ],
+)
+def test_download_name_ends_as_the_file_really_is(name, content_type, saved_as):
+    assert download_name(name, content_type) == saved_as
+
+
+class BrokenStream(io.BytesIO):
+    def read(self, *args):  # type: ignore[no-untyped-def]
+        raise OSError("connection reset while uploading")
+
+
+def test_store_all_keeps_every_file_or_none(tmp_path):
+    good = [(io.BytesIO(PNG), "a.png"), (io.BytesIO(b"%PDF-1.4 x"), "b.pdf")]
+    with pytest.raises(InvalidInput, match="Upload a photo"):
+        store_all(tmp_path, [*good, (io.BytesIO(b"MZ"), "c.pdf")])
+    assert list(tmp_path.iterdir()) == []
+    good = [(io.BytesIO(PNG), "a.png"), (io.BytesIO(b"%PDF-1.4 x"), "b.pdf")]
+    with pytest.raises(OSError, match="connection reset"):
+        store_all(tmp_path, [*good, (BrokenStream(), "c.pdf")])
+    assert list(tmp_path.iterdir()) == []
+    many = [(io.BytesIO(PNG), f"{n}.png") for n in range(MAX_PER_CASE + 1)]
+    with pytest.raises(InvalidInput, match="at most"):
+        store_all(tmp_path, many)
+    with pytest.raises(InvalidInput, match="at most"):
+        store_all(tmp_path, many[:2], already=MAX_PER_CASE - 1)
+    assert list(tmp_path.iterdir()) == []
+    assert len(store_all(tmp_path, many[:2], already=MAX_PER_CASE - 2)) == 2
+
+
+def test_discard_removes_only_files_named_as_store_names_them(tmp_path):
+    stored = store(tmp_path / "docs", io.BytesIO(PNG), "id.png")
+    (tmp_path / "keep.txt").write_text("not an upload")
+    discard(tmp_path / "docs", [stored, {"stored_name": "../keep.txt"}])
+    assert list((tmp_path / "docs").iterdir()) == []
+    assert (tmp_path / "keep.txt").exists()
 
 
 def test_store_keeps_the_file_under_a_random_name(tmp_path):

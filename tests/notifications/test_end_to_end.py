@@ -41,6 +41,7 @@ def test_case_change_to_sms_to_delivery_report_to_status_reply(make_app, databas
         language="zu",
         country="ZA",
         district="eThekwini",
+        privacy_consent=True,  # as from the USSD confirmation: no SMS notice follows
     ).grievance
     [sms] = fake.wait_for(1, timeout=1.0)
     assert time.monotonic() - started < 1.0
@@ -95,7 +96,7 @@ def test_console_gateway_prints_the_sms_with_the_number_masked():
     out = io.StringIO()
     result = ConsoleGateway(out).send("+27821234567", "Thusa: your complaint is closed.")
     assert result.outcome == "sent" and result.message_id.startswith("console-")
-    assert out.getvalue() == "SMS to +2782*****67: Thusa: your complaint is closed.\n"
+    assert out.getvalue() == "SMS to +27 82 *** **67: Thusa: your complaint is closed.\n"
 
 
 def test_dev_server_relay_prints_sms_to_the_console(make_app, database_url, capsys):
@@ -121,7 +122,7 @@ def test_dev_server_relay_prints_sms_to_the_console(make_app, database_url, caps
     eventually(
         lambda: (
             printed.append(capsys.readouterr().out)
-            or f"SMS to +2782*****67: {opening}" in "".join(printed)
+            or f"SMS to +27 82 *** **67: {opening}" in "".join(printed)
         )
     )
 

@@ -15,6 +15,7 @@ LONGEST = {
     "pin": "4821",
     "code": "482913",
     "ussd": "*120*3210#",
+    "privacy": "*120*3210*6#",
     "service": "Social relief of distress",  # the longest short name in the directory: 24
     "agency": "Human Settlements",
     "languages": "en af zu xh st sw",

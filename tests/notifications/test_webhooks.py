@@ -97,6 +97,8 @@ def inbound(client, text, sender="+27821234567", gateway_id="ATXid_in_1"):
 
 
 def replies(db):
+    """The replies to keywords (not the privacy notice that follows a number's first one:
+    tests/notifications/test_privacy_notice.py follows that)."""
     with db.read() as session:
         return session.execute(
             select(
@@ -105,7 +107,7 @@ def replies(db):
                 OutboundMessage.params,
                 OutboundMessage.language,
             )
-            .where(OutboundMessage.case_id.is_(None))
+            .where(OutboundMessage.case_id.is_(None), OutboundMessage.template != "privacy_notice")
             .order_by(OutboundMessage.id)
         ).all()
 

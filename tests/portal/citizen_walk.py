@@ -34,6 +34,7 @@ def walk(client, db: Database, language: str = "en") -> dict[str, bytes]:  # typ
         "/services/category/grants",
         "/services/search?q=grant",
         "/services/child-support-grant",
+        "/privacy",
     ):
         fetch(path)
 

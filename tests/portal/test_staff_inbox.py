@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from casework.masking import mask_phone
 from casework.models import CaseEvent, InboundMessage, OutboundMessage
 from casework.references import format_reference, new_reference
 from casework.services import lodge_grievance, submit_application
@@ -84,7 +85,9 @@ def test_a_text_of_no_keyword_shows_in_the_inbox_and_keywords_never_do(client, d
     assert "Inbox (1)" in home
     page = client.get("/staff/inbox").get_data(as_text=True)
     assert "1 waiting" in page
-    assert PHONE in page and "I need food for my children" in page
+    assert "I need food for my children" in page
+    # A list: the number masked (whole on the message's own page, whose reads are audited).
+    assert PHONE not in page and mask_phone(PHONE) in page
     assert "24 Nov 2026, 12:15" in page  # received 10:15 UTC, shown in Johannesburg time
     assert format_reference(case.reference, "grievance") in page  # the sender's open case
     assert "HELP" not in page and "LANG" not in page and "STATUS" not in page

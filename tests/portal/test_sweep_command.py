@@ -69,7 +69,8 @@ def test_relay_built_for_the_app_sweeps_every_sweep_every_seconds(make_app, data
     build_world(db)
     grievance = overdue_grievance(db)
 
-    [(interval, sweep)] = build_relay(app).periodic
+    # First the sweep; then the daily retention job (tests/portal/test_retention_command.py).
+    [(interval, sweep), _retention] = build_relay(app).periodic
     sweep()
 
     assert interval == 60

@@ -73,8 +73,11 @@ def test_a_retried_submit_hop_after_the_store_lost_the_session_submits_nothing(p
     phone.press("1", "Late", "1")
     phone.choose("Send complaint")
     phone.store.delete(f"session:{phone.session_id}")
-    # Rebuilt from the gateway's text, it stops at the confirmation: nothing sent again.
-    assert phone._send().startswith("CON Check your complaint:")
+    # Rebuilt from the gateway's text, it stops at the confirmation, saying why it asks
+    # again: nothing sent again.
+    again = phone._send()
+    assert again.startswith("CON Sorry, we lost your place. Choose again.\n")
+    assert "\n1 Send complaint\n" in again
     with directory.read() as session:
         assert session.scalar(select(func.count(Case.id))) == 1
 

@@ -75,6 +75,7 @@ def every_state(ctx: Context):
     db, language = ctx.db, ctx.language
     yield "home", {}
     yield "language", {}
+    yield "privacy", {}
     yield "apply_category", {}
     yield "find_category", {}
     for category in categories(db):

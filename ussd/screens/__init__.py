@@ -1,6 +1,6 @@
 """Every USSD screen, by name. A session's state names the screen it is on."""
 
-from ussd.screens import apply, complaint, directory, home, track
+from ussd.screens import apply, complaint, directory, home, privacy, track
 
 SCREENS = {
     **home.SCREENS,
@@ -8,4 +8,5 @@ SCREENS = {
     **track.SCREENS,
     **complaint.SCREENS,
     **directory.SCREENS,
+    **privacy.SCREENS,
 }

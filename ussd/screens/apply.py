@@ -29,10 +29,13 @@ from ussd.screen_kit import (
     title_budget,
     truncate,
 )
+from ussd.screens.privacy import agree_line
+from ussd.throttle import refusal, too_many
 
 CHANNEL = "ussd"
 SENT = N_("Application sent. Your reference is %(reference)s. We will SMS you.")
 NOT_BY_USSD = N_("Sorry, you cannot apply for this service by USSD.")
+SUMMARY_MIN = 12  # fewer letters of the answers than this tell the citizen nothing
 
 
 def show_category(ctx: Context, data: dict[str, Any]) -> Menu:
@@ -172,13 +175,21 @@ def _summary(ctx: Context, data: dict[str, Any]) -> str:
 def show_confirm(ctx: Context, data: dict[str, Any]) -> Menu:
     options = [ctx.gettext("Send application"), ctx.gettext("Cancel")]
     heading = ctx.gettext("Check your answers:")
-    summary = truncate(_summary(ctx, data), title_budget(ctx, options) - length(heading) - 1)
-    return Menu(f"{heading}\n{summary}", options)
+    privacy = agree_line(ctx)
+    budget = title_budget(ctx, options) - length(heading) - length(privacy) - 2
+    if budget < SUMMARY_MIN:
+        # A language with long words: the privacy line matters more than a few letters.
+        return Menu(f"{heading}\n{privacy}", options)
+    summary = truncate(_summary(ctx, data), budget)
+    return Menu(f"{heading}\n{summary}\n{privacy}", options)
 
 
 def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
     if index == 1:
         return GoHome(ctx.gettext("Nothing was sent."))
+    refused = refusal(ctx, ("submission_per_phone", ctx.phone))
+    if refused is not None:
+        return End(too_many(ctx, refused))  # nothing submitted
     try:
         application = submit_application(
             ctx.db,
@@ -188,6 +199,7 @@ def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
             channel=CHANNEL,
             language=ctx.language,
             idempotency_key=f"ussd:{data['journey']}",
+            privacy_consent=True,  # the confirmation screen said so
         )
     except InvalidInput as error:
         return Invalid.from_error(error)

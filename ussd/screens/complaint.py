@@ -24,8 +24,11 @@ from ussd.screen_kit import (
     title_budget,
     truncate,
 )
+from ussd.screens.privacy import agree_line
+from ussd.throttle import refusal, too_many
 
 DESCRIPTION_MAX = 160  # one screen's worth of typing on a keypad
+QUOTE_MIN = 12  # fewer letters of the description than this tell the citizen nothing
 SENT = N_("Complaint sent. Your reference is %(reference)s. We will SMS you.")
 SENT_ANONYMOUS = N_(
     "Complaint sent. Reference %(reference)s, PIN %(pin)s. Keep both to follow it."
@@ -107,13 +110,21 @@ def show_confirm(ctx: Context, data: dict[str, Any]) -> Menu:
     options = [ctx.gettext("Send complaint"), ctx.gettext("Cancel")]
     heading = ctx.gettext("Check your complaint:")
     who = ctx.gettext("Anonymous") if data["anonymous"] else ctx.gettext("With your number")
-    budget = title_budget(ctx, options) - length(heading) - length(who) - 4
-    return Menu(f'{heading}\n"{truncate(data["description"], budget)}"\n{who}', options)
+    privacy = agree_line(ctx)
+    budget = title_budget(ctx, options) - length(heading) - length(who) - length(privacy) - 5
+    if budget < QUOTE_MIN:
+        # A language with long words: the privacy line matters more than a few letters.
+        return Menu(f"{heading}\n{who}\n{privacy}", options)
+    quoted = truncate(data["description"], budget)
+    return Menu(f'{heading}\n"{quoted}"\n{who}\n{privacy}', options)
 
 
 def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
     if index == 1:
         return GoHome(ctx.gettext("Nothing was sent."))
+    refused = refusal(ctx, ("submission_per_phone", ctx.phone))
+    if refused is not None:
+        return End(too_many(ctx, refused))  # nothing lodged
     try:
         lodged = lodge_grievance(
             ctx.db,
@@ -127,6 +138,7 @@ def answer_confirm(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
             district=data["district"],
             anonymous=data["anonymous"],
             idempotency_key=f"ussd:{data['journey']}",
+            privacy_consent=True,  # the confirmation screen said so
         )
     except InvalidInput as error:
         return Invalid.from_error(error)

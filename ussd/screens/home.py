@@ -15,6 +15,8 @@ JOURNEYS = (
     (N_("Make a complaint"), "complaint_category"),
     (N_("Find a service"), "find_category"),
     (N_("Language"), "language"),
+    # Sixth: casework.privacy.USSD_MENU_KEY, so `*120*3210*6#` dials straight into it.
+    (N_("Privacy notice"), "privacy"),
 )
 
 

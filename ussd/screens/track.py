@@ -18,7 +18,8 @@ from casework.errors import N_, InvalidInput
 from casework.i18n import format_day
 from casework.references import format_reference, parse_reference
 from casework.status_labels import status_label
-from ussd.screen_kit import Context, Go, Info, Invalid, Menu, Outcome, Prompt, Screen
+from ussd.screen_kit import Context, End, Go, Info, Invalid, Menu, Outcome, Prompt, Screen
+from ussd.throttle import refusal, too_many
 
 
 def subject(ctx: Context, case: CaseSummary) -> str:
@@ -61,6 +62,12 @@ def show_pin(ctx: Context, data: dict[str, Any]) -> Prompt:
 
 
 def answer_pin(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
+    # Every try counts, right or wrong: per caller, and per reference whoever calls.
+    refused = refusal(
+        ctx, ("pin_check_per_phone", ctx.phone), ("pin_check_per_reference", data["reference"])
+    )
+    if refused is not None:
+        return End(too_many(ctx, refused))
     case_id = anonymous_case_id(ctx.db, data["reference"], typed.strip())
     if case_id is None:
         return Invalid(N_("That reference and PIN do not match"))

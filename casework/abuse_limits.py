@@ -1,0 +1,155 @@
+"""Abuse limits: how often one phone number, address, reference or username may do what
+costs money (an SMS, a USSD session) or invites guessing (a PIN, a code, a password).
+
+One table names every limit; `RATE_LIMIT_<NAME>` in the environment changes a row. The web
+counts with Flask-Limiter; the USSD engine and the SMS keywords, where the key (the
+caller's number) is known only inside, count here: in the same storage and under the same
+keys, so a limit two channels share (PIN tries on one reference, say) is one count. Counts
+live in Redis when it is configured (every worker and machine sees them), else in process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, Storage
+from limits.strategies import FixedWindowRateLimiter
+
+from casework.errors import N_
+
+log = logging.getLogger(__name__)
+
+# name: limit ("N per <period>", several separated by ";"). Each name is counted per the
+# key it ends in: a phone number, the client's address, a case reference or a username.
+LIMITS: dict[str, str] = {
+    # SMS sign-in codes (signing in, or tracking a case with a phone number): each one is
+    # an SMS, and the code check below guards them. Per phone, the casework also sends at
+    # most 3 codes in a quarter hour.
+    "sign_in_send_per_address": "10 per hour",
+    "sign_in_send_per_phone": "5 per hour",
+    # Codes typed; a code takes 5 tries, these stop guessing across new codes.
+    "sign_in_check_per_address": "30 per hour",
+    "sign_in_check_per_phone": "10 per hour",
+    # The PIN of an anonymous complaint, on the web (per address) and by USSD (per phone);
+    # per reference across both, so a 4-digit PIN cannot be walked through.
+    "pin_check_per_address": "20 per hour",
+    "pin_check_per_phone": "10 per hour",
+    "pin_check_per_reference": "10 per day",
+    # Complaints and applications sent: on the web per address, and per phone number
+    # on the web and by USSD together.
+    "submission_per_address": "20 per hour",
+    "submission_per_phone": "10 per day",
+    # USSD hops from one number: a long application is about 30; a runaway or scripted
+    # session is far more.
+    "ussd_hop_per_phone": "60 per 10 minutes;300 per day",
+    # SMS replies to keywords (STATUS, HELP, LANG, ...) from one number: each one is an
+    # SMS we pay for.
+    "sms_reply_per_phone": "10 per hour;30 per day",
+    # Staff sign-in tries, on top of the 15-minute lock after 5 wrong passwords.
+    "staff_sign_in_per_address": "30 per hour",
+    "staff_sign_in_per_username": "10 per hour",
+}
+
+# What a channel answers at a limit (it translates them): the refusal, then how long to wait.
+TOO_MANY = N_("Too many tries.")
+WAIT_A_MINUTE = N_("Please try again in a minute.")
+WAIT_MINUTES = N_("Please try again in %(minutes)s minutes.")
+WAIT_HOURS = N_("Please try again in %(hours)s hours.")
+# Retrying the shared storage after it failed: not on every request of an outage.
+STORAGE_RETRY_SECONDS = 5.0
+
+
+def parse_table(overrides: Mapping[str, str]) -> dict[str, list[RateLimitItem]]:
+    """The whole table with `overrides` applied, parsed. ValueError names a wrong row."""
+    unknown = sorted(set(overrides) - set(LIMITS))
+    if unknown:
+        raise ValueError(f"no such rate limit: {', '.join(unknown)}")
+    table = {}
+    for name, value in {**LIMITS, **overrides}.items():
+        try:
+            table[name] = parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"rate limit {name} must look like '10 per hour'; got {value!r}"
+            ) from None
+    return table
+
+
+def wait_words(seconds: float) -> tuple[str, dict[str, int]]:
+    """How long to wait, as a message id and its parameters: whole minutes, rounded up,
+    and whole hours past two hours."""
+    minutes = max(1, math.ceil(seconds / 60))
+    if minutes == 1:
+        return WAIT_A_MINUTE, {}
+    if minutes < 120:
+        return WAIT_MINUTES, {"minutes": minutes}
+    return WAIT_HOURS, {"hours": math.ceil(minutes / 60)}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    name: str  # the limit that was reached
+    retry_after: int  # seconds until it lets the key through again
+
+
+class AbuseLimits:
+    """Counts tries per key in the storage the web's limits use.
+
+    Keys are keyed hashes (HMAC with `secret`): a phone number or an address never
+    appears in Redis, nor in a log line about a limit. When the storage fails, counting
+    carries on in this process (fewer limits beat none, and an error page) until the
+    storage answers again.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        table: Mapping[str, list[RateLimitItem]],
+        secret: str,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.table = dict(table)
+        self._secret = secret.encode()
+        self._shared = FixedWindowRateLimiter(storage)
+        self._local: FixedWindowRateLimiter | None = None  # made when the storage fails
+        self._clock = clock
+        self._shared_down_until = 0.0
+
+    def key(self, value: str) -> str:
+        """What a phone number, address, reference or username is counted under."""
+        return hmac.new(self._secret, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def hit(self, name: str, value: str) -> Refusal | None:
+        """Count one try of `name` by `value`; a Refusal when that is one too many."""
+        identifiers = (self.key(value), name)
+        for item in self.table[name]:
+            allowed, reset_at = self._hit(item, identifiers)
+            if not allowed:
+                return Refusal(name, max(1, math.ceil(reset_at - time.time())))
+        return None
+
+    def _hit(self, item: RateLimitItem, identifiers: tuple[str, str]) -> tuple[bool, float]:
+        if self._clock() >= self._shared_down_until:
+            try:
+                return self._count(self._shared, item, identifiers)
+            except Exception as error:  # whatever the storage raises (redis, limits)
+                log.warning("abuse limits counted in process: storage %s", type(error).__name__)
+                self._shared_down_until = self._clock() + STORAGE_RETRY_SECONDS
+        if self._local is None:
+            self._local = FixedWindowRateLimiter(MemoryStorage())
+        return self._count(self._local, item, identifiers)
+
+    @staticmethod
+    def _count(
+        strategy: FixedWindowRateLimiter, item: RateLimitItem, identifiers: tuple[str, str]
+    ) -> tuple[bool, float]:
+        if strategy.hit(item, *identifiers):
+            return True, 0.0
+        return False, strategy.get_window_stats(item, *identifiers).reset_time
