@@ -18,10 +18,8 @@ from casework.services import add_note, assign, transition
 from casework.services.triage import PRIORITIES, message_citizen, reclassify
 from casework.staff_queries import QueueFilters, StaffCaseView, staff_case, triage_queue
 from casework.staff_sign_in import staff_list
-from casework.text_encoding import measure
 from casework.workflows import GRIEVANCE
-from notifications.templates import STAFF_STANDARD_MESSAGES
-from notifications.templates import render as render_sms
+from notifications.templates import STAFF_STANDARD_MESSAGES, render_and_measure
 from portal.services import get_db
 from portal.staff.auth import staff_required
 from portal.staff.case_forms import AssignForm, ClassifyForm, MessageForm, NoteForm, StatusForm
@@ -184,13 +182,10 @@ def _preview(view: StaffCaseView, form: Any) -> dict[str, Any]:
         "text": body,
         "ussd": current_app.config["USSD_CODE"],
     }
-    sms = render_sms(template, view.row.language, params)
-    size = measure(sms)
+    sms, size = render_and_measure(template, view.row.language, params)
     return {
         "template": template,
         "text": body if template == "staff_message" else sms,
         "sms": sms,
-        "parts": size.parts,
-        "encoding": size.encoding,
-        "units": size.units,
+        "size": size,
     }

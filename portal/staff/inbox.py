@@ -36,8 +36,7 @@ from casework.services.inbox import (
     dismiss_inbound,
 )
 from casework.services.triage import MESSAGE_MAX
-from casework.text_encoding import measure
-from notifications.templates import render as render_sms
+from notifications.templates import render_and_measure
 from portal.page_helpers import clean_text
 from portal.services import get_db
 from portal.staff.auth import staff_required
@@ -164,9 +163,8 @@ def _preview(view: InboxMessage, form: AnswerForm) -> dict[str, Any]:
     """The SMS exactly as the sender will get it (the relay renders it the same way),
     with what it costs to send."""
     body = " ".join((form.text.data or "").split())
-    sms = render_sms(ANSWER_TEMPLATE, view.answer_language, {"text": body})
-    size = measure(sms)
-    return {"sms": sms, "parts": size.parts, "encoding": size.encoding, "units": size.units}
+    sms, size = render_and_measure(ANSWER_TEMPLATE, view.answer_language, {"text": body})
+    return {"sms": sms, "size": size}
 
 
 def _when(value: dt.datetime) -> str:

@@ -20,7 +20,7 @@ from casework.models import Case, InboundMessage, OutboundMessage
 from casework.seed_demo import seed_demo
 from notifications.app_setup import relay_settings
 from notifications.relay import Relay
-from tests.faults.gateway_phone import COMPLAINT_TO_CONFIRM
+from tests.faults.menu_keys import COMPLAINT_TO_CONFIRM
 from tests.faults.served_app import served
 
 COPIES = 4

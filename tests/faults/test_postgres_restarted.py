@@ -24,10 +24,11 @@ from casework.models import Agency, Grievance, InboundMessage, OutboundMessage, 
 from casework.seed_demo import seed_demo
 from tests.conftest import truncate_all
 from tests.factories import create_staff_user, lodge
-from tests.faults.gateway_phone import COMPLAINT_TO_CONFIRM, GatewayPhone
+from tests.faults.menu_keys import COMPLAINT_TO_CONFIRM
 from tests.notifications.outbox_rows import rows
 from tests.page_checks import check_page
 from tests.portal.web import as_staff, sign_in, token
+from tests.ussd.caller import Caller
 
 CITIZEN_PAGES = ("/services", "/services/search?q=grant", "/complaint", "/my-cases")
 BUSY = "END We are busy. Please dial again in a minute."
@@ -75,7 +76,7 @@ def test_while_postgresql_is_down_every_channel_answers_and_all_recover_by_thems
     sign_in(citizen, pg, "+27821234567")
     staff = as_staff(app.test_client(), create_staff_user(pg, _intake(pg), Role.TRIAGE_OFFICER))
     form_page = citizen.get("/complaint").get_data(as_text=True)
-    phone = GatewayPhone(app.test_client(), "+27821119999")
+    phone = Caller(app.test_client(), "+27821119999")
     phone.dial()
     phone.press(*COMPLAINT_TO_CONFIRM[:4])
     gateway = app.test_client()
@@ -104,7 +105,7 @@ def test_while_postgresql_is_down_every_channel_answers_and_all_recover_by_thems
     confirmation = phone.press("1")
     assert confirmation.startswith("CON Check your complaint:")
     assert phone.press("1") == BUSY
-    assert GatewayPhone(app.test_client(), "+27821118888").dial() == BUSY
+    assert Caller(app.test_client(), "+27821118888").dial() == BUSY
     # SMS callbacks: 503, so the gateway sends them again later.
     report = {"id": sms.gateway_message_id, "status": "Success", "phoneNumber": sms.to}
     inbound = {"id": "ATXid_in_pg", "from": "+27821234567", "to": "32100", "text": "HELP"}
@@ -165,7 +166,7 @@ def _intake(db: Database) -> Agency:
 
 def test_a_restart_between_two_requests_goes_unnoticed(app, pg, private_postgres):
     client = app.test_client()
-    phone = GatewayPhone(app.test_client(), "+27821117777")
+    phone = Caller(app.test_client(), "+27821117777")
     for _ in range(3):  # the pool now holds connections to the old server process
         assert client.get("/services").status_code == 200
     phone.dial()

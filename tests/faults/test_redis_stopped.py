@@ -21,8 +21,9 @@ from sqlalchemy import func, select
 
 from casework.models import Case, Citizen
 from casework.seed_demo import seed_demo
-from tests.faults.gateway_phone import COMPLAINT_TO_CONFIRM, GatewayPhone
+from tests.faults.menu_keys import COMPLAINT_TO_CONFIRM
 from tests.portal.web import submit
+from tests.ussd.caller import Caller
 from ussd.session_store import RedisSessionStore
 
 HOME = "CON Thusa: how can we help?"
@@ -66,9 +67,9 @@ def test_ussd_sessions_carry_on_through_a_redis_kill_and_restart(
     app_on_private_redis, db, private_redis, fake
 ):
     client = app_on_private_redis.test_client()
-    lodged = GatewayPhone(client, "+27821110001")  # finished before the kill
-    typing = GatewayPhone(client, "+27821110002")  # half-way through the form
-    confirming = GatewayPhone(client, "+27821110003")  # looking at the confirmation
+    lodged = Caller(client, "+27821110001")  # finished before the kill
+    typing = Caller(client, "+27821110002")  # half-way through the form
+    confirming = Caller(client, "+27821110003")  # looking at the confirmation
     lodged.dial()
     lodged.press(*COMPLAINT_TO_CONFIRM)
     assert lodged.press("1").startswith(SENT)
@@ -99,7 +100,7 @@ def test_ussd_sessions_carry_on_through_a_redis_kill_and_restart(
     assert confirming.resend() == sent
     assert complaints_from(db, confirming.number) == 1
     # A new call while Redis is down starts normally.
-    newcomer = GatewayPhone(client, "+27821110004")
+    newcomer = Caller(client, "+27821110004")
     assert newcomer.dial().startswith(HOME)
     assert newcomer.press("3").startswith("CON What is your complaint about?")
 
@@ -114,7 +115,7 @@ def test_ussd_sessions_carry_on_through_a_redis_kill_and_restart(
     # The call that began during the outage carries on, and its session moves to Redis.
     assert newcomer.press("1").startswith("CON Where did it happen?")
     assert f"thusa:ussd:session:{newcomer.session_id}" in session_keys(private_redis)
-    later = GatewayPhone(client, "+27821110005")
+    later = Caller(client, "+27821110005")
     later.dial()
     later.press(*COMPLAINT_TO_CONFIRM)
     assert f"thusa:ussd:session:{later.session_id}" in session_keys(private_redis)
