@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint unit audit clean
+.PHONY: install run test lint unit audit bench clean
 
 # Reinstall only when the dependencies change.
 $(INSTALLED): pyproject.toml
@@ -35,6 +35,11 @@ test: lint unit
 audit: $(INSTALLED)
 	$(BIN)/bandit -q -c pyproject.toml -r casework notifications portal ussd
 	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
+
+# Speed, throughput, scale and page-weight targets (BENCHMARKS.md); not part of `make test`.
+# Needs PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL); exits 1 on a missed target.
+bench: $(INSTALLED)
+	$(BIN)/python -m bench $(SECTIONS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

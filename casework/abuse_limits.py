@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, Storage
+from limits.storage import MemoryStorage, RedisClusterStorage, RedisStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from casework.errors import N_
@@ -64,6 +64,22 @@ WAIT_MINUTES = N_("Please try again in %(minutes)s minutes.")
 WAIT_HOURS = N_("Please try again in %(hours)s hours.")
 # Retrying the shared storage after it failed: not on every request of an outage.
 STORAGE_RETRY_SECONDS = 5.0
+# Every window of one limit counted in one Redis trip (a USSD hop pays for it): what the
+# library's fixed window does window by window (INCRBY, EXPIRE on the first try), in the
+# table's order, stopping at the first window past its limit and answering its index
+# (from 1) and milliseconds left; {0, 0} when every window allowed the try.
+_COUNT_WINDOWS = """
+for i, key in ipairs(KEYS) do
+    local current = redis.call("incrby", key, 1)
+    if current == 1 then
+        redis.call("expire", key, ARGV[2 * i - 1])
+    end
+    if current > tonumber(ARGV[2 * i]) then
+        return {i, redis.call("pttl", key)}
+    end
+end
+return {0, 0}
+"""
 
 
 def parse_table(overrides: Mapping[str, str]) -> dict[str, list[RateLimitItem]]:
@@ -121,6 +137,12 @@ class AbuseLimits:
         self._local: FixedWindowRateLimiter | None = None  # made when the storage fails
         self._clock = clock
         self._shared_down_until = 0.0
+        self._count_windows = (
+            storage.get_connection().register_script(_COUNT_WINDOWS)
+            # (A cluster may keep a limit's windows on different nodes: one script can't.)
+            if isinstance(storage, RedisStorage) and not isinstance(storage, RedisClusterStorage)
+            else None
+        )
 
     def key(self, value: str) -> str:
         """What a phone number, address, reference or username is counted under."""
@@ -129,11 +151,29 @@ class AbuseLimits:
     def hit(self, name: str, value: str) -> Refusal | None:
         """Count one try of `name` by `value`; a Refusal when that is one too many."""
         identifiers = (self.key(value), name)
+        if self._count_windows is not None and self._clock() >= self._shared_down_until:
+            try:
+                return self._hit_in_redis(name, identifiers)
+            except Exception as error:  # whatever the storage raises (redis, limits)
+                log.warning("abuse limits counted in process: storage %s", type(error).__name__)
+                self._shared_down_until = self._clock() + STORAGE_RETRY_SECONDS
         for item in self.table[name]:
             allowed, reset_at = self._hit(item, identifiers)
             if not allowed:
                 return Refusal(name, max(1, math.ceil(reset_at - time.time())))
         return None
+
+    def _hit_in_redis(self, name: str, identifiers: tuple[str, str]) -> Refusal | None:
+        """`hit` in one trip to Redis, under the keys Flask-Limiter counts the same limit."""
+        storage = self._shared.storage
+        assert self._count_windows is not None and isinstance(storage, RedisStorage)
+        items = self.table[name]
+        keys = [storage.prefixed_key(item.key_for(*identifiers)) for item in items]
+        args = [n for item in items for n in (item.get_expiry(), item.amount)]
+        refused_at, left_ms = self._count_windows(keys=keys, args=args)
+        if not refused_at:
+            return None
+        return Refusal(name, max(1, math.ceil(int(left_ms) / 1000)))
 
     def _hit(self, item: RateLimitItem, identifiers: tuple[str, str]) -> tuple[bool, float]:
         if self._clock() >= self._shared_down_until:

@@ -140,21 +140,48 @@ def record_sent(
     """The gateway took the message. `forget_*` drop what must not outlive the sending
     (an anonymous complainant's number, a PIN or a sign-in code). False if the claim
     was lost (the message may then have gone twice)."""
+    values: dict[str, Any] = {
+        "status": SENT.value,
+        "attempts": OutboundMessage.attempts + 1,
+        "sent_at": utcnow(),
+        "gateway_message_id": gateway_message_id,
+        "cost": cost,
+        "parts": parts,
+        "encoding": encoding,
+        "failure_reason": None,
+        "claimed_until": None,
+        "claim_token": None,  # nosec B105: a claim cleared, not a password
+    }
+    if forget_recipient:
+        values["to"] = None
+    if forget_params:
+        # The params cannot change while the message is claimed: the claim's copy is the row's.
+        values["params"] = {k: v for k, v in message.params.items() if k not in forget_params}
     with db.transaction() as session:
         _serialise_on(session, gateway_message_id)
-        row = _held(session, message)
-        if row is None:
+        # One statement, on every send: the row is updated only if this claim still holds it
+        # (another relay's record wins once the claim ran out).
+        held = session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.id == message.id,
+                OutboundMessage.status == SENDING.value,
+                OutboundMessage.claim_token == message.claim_token,
+            )
+            .values(values)
+            .returning(OutboundMessage.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        if held is None:
             return False
-        row.status = SENT.value
-        row.attempts += 1
-        row.sent_at = utcnow()
-        row.gateway_message_id = gateway_message_id
-        row.cost, row.parts, row.encoding = cost, parts, encoding
-        row.failure_reason = None
-        _forget(row, forget_recipient, forget_params)
         early = session.get(EarlyDeliveryReport, gateway_message_id)
         if early is not None:
-            _apply_report(row, _REPORT_STATUS[early.status], early.failure_reason or early.status)
+            # The report came before this record (see `record_delivery_report`).
+            row = session.get(OutboundMessage, message.id)
+            if row is not None:
+                _apply_report(
+                    row, _REPORT_STATUS[early.status], early.failure_reason or early.status
+                )
             session.delete(early)
     return True
 

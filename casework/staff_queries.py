@@ -13,25 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from casework.actors import Actor
 from casework.database import Database
-from casework.documents import documents_of_case
 from casework.errors import InvalidInput
-from casework.models import (
-    Case,
-    CaseEvent,
-    CaseKind,
-    Citizen,
-    Document,
-    Grievance,
-    Referral,
-    Role,
-    utcnow,
-)
+from casework.models import Case, CaseKind, Citizen, Grievance, Referral, Role, utcnow
 from casework.phones import normalise_phone
-from casework.recording import audit
 from casework.references import parse_reference
 from casework.sweep import AGENCY_OWES
 
@@ -48,100 +37,97 @@ class QueueRow:
     language: str
 
 
-@dataclass(frozen=True)
-class StaffCaseView:
-    row: QueueRow
-    agency_id: int
-    from_agency_id: int | None
-    citizen_phone: str | None
-    citizen_id: int | None
-    events: list[CaseEvent]
-    documents: list[Document]
-    details: dict[str, Any]
-
-
 def in_scope(query: Select[Any], actor: Actor) -> Select[Any]:
     """`query` (over Case) narrowed to what `actor` may see."""
     if actor.role == Role.ADMINISTRATOR.value:
         return query
-    referred_by_us = Case.id.in_(
-        select(Referral.id).where(Referral.from_agency_id == actor.agency_id)
-    )
-    mine = or_(Case.agency_id == actor.agency_id, referred_by_us)
+    mine = or_(Case.agency_id == actor.agency_id, _referred_by(actor))
     if actor.role == Role.TRIAGE_OFFICER.value:
         return query.where(or_(Case.kind == CaseKind.GRIEVANCE.value, mine))
     return query.where(mine)
 
 
+def scope_key(actor: Actor) -> str:
+    """A name for what `in_scope` lets `actor` see. It reads only the role and the agency,
+    and case officers and supervisors are narrowed alike, so actors with one key see the
+    same cases and figures counted for one serve them all."""
+    if actor.role == Role.ADMINISTRATOR.value:
+        return "all"
+    if actor.role == Role.TRIAGE_OFFICER.value:
+        return f"triage:{actor.agency_id}"
+    return f"agency:{actor.agency_id}"
+
+
+def scope_actor(key: str) -> Actor:
+    """An actor whose scope is `key`, to count on that scope's behalf."""
+    if key == "all":
+        return Actor("staff", Role.ADMINISTRATOR.value, "system")
+    kind, agency = key.split(":")
+    role = Role.TRIAGE_OFFICER if kind == "triage" else Role.CASE_OFFICER
+    return Actor("staff", role.value, "system", agency_id=int(agency))
+
+
+def _referred_by(actor: Actor) -> Any:
+    """The case is a referral the actor's agency sent. Read from `referrals` alone (every
+    referral is a case): joining `cases` in would look up each of an agency's tens of
+    thousands of referrals again on every queue page."""
+    referrals = Referral.__table__.c
+    return Case.id.in_(select(referrals.id).where(referrals.from_agency_id == actor.agency_id))
+
+
 def still_to_do(actor: Actor) -> Any:
     """Open cases, and referrals another agency declined back to the actor's agency (the
     sender must find another way to help)."""
-    declined_back = Case.id.in_(
-        select(Referral.id).where(Referral.from_agency_id == actor.agency_id)
+    return or_(_open(), _declined_back(actor))
+
+
+def _open() -> Any:
+    return Case.closed_at.is_(None)
+
+
+def _declined_back(actor: Actor) -> Any:
+    # Only referrals are declined; saying so lets the database go straight to them.
+    return and_(
+        Case.kind == CaseKind.REFERRAL.value, Case.status == "declined", _referred_by(actor)
     )
-    return or_(Case.closed_at.is_(None), and_(Case.status == "declined", declined_back))
+
+
+# Soonest due first, cases with no deadline last. NULLS LAST rather than `due_at IS NULL`
+# first: the same order, and one the database can read straight from an index on due_at.
+QUEUE_ORDER = (Case.due_at.asc().nulls_last(), Case.id)
+_NO_DEADLINE = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _still_to_do_page(session: Session, query: Select[Any], actor: Actor, limit: int) -> list[Case]:
+    """The first `limit` cases of `in_scope(query, actor).where(still_to_do(actor))` in
+    QUEUE_ORDER.
+
+    Asked as its two halves, open cases and referrals declined back (each read in order
+    from a small partial index, see Case), and merged here. Asked as one OR, the database
+    would read every case the actor ever had to find the few still to do. A referral
+    declined back to the actor's agency is in its scope by definition (the agency sent
+    it), so that half leaves the scope's own test out: it changes nothing but the
+    planner's guess, which it would lead to read all declined referrals of every agency.
+    """
+    halves = (
+        in_scope(query, actor).where(_open()),
+        query.where(Case.closed_at.is_not(None), _declined_back(actor)),
+    )
+    found = [case for half in halves for case in session.scalars(_page(half, 0, limit))]
+    found.sort(key=lambda case: (case.due_at or _NO_DEADLINE, case.id))
+    return found[:limit]
 
 
 def cases_in_scope(db: Database, actor: Actor, limit: int = 50) -> list[QueueRow]:
     """Open work first, soonest due first."""
     with db.read() as session:
-        cases = session.scalars(
-            in_scope(select(Case), actor)
-            .where(still_to_do(actor))
-            .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
-            .limit(limit)
-        ).all()
+        cases = _still_to_do_page(session, select(Case), actor, limit)
         return [row_of(case) for case in cases]
 
 
-def staff_case(db: Database, actor: Actor, reference: str) -> StaffCaseView | None:
-    """A case with its whole timeline and documents, if in scope; the read is audited."""
-    with db.transaction() as session:
-        case = session.scalars(
-            in_scope(select(Case), actor).where(Case.reference == reference)
-        ).one_or_none()
-        if case is None:
-            return None
-        audit(session, actor, "case.viewed", case=case)
-        events = list(
-            session.scalars(
-                select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-            )
-        )
-        details = {
-            key: getattr(case, key)
-            for key in (
-                "category",
-                "description",
-                "district",
-                "priority",
-                "anonymous",
-                "answers",
-                "reason",
-                "urgency",
-            )
-            if hasattr(case, key)
-        }
-        view = StaffCaseView(
-            row_of(case),
-            case.agency_id,
-            getattr(case, "from_agency_id", None),
-            case.citizen.phone if case.citizen else None,
-            case.citizen_id,
-            events,
-            [],
-            details,
-        )
-    return StaffCaseView(
-        view.row,
-        view.agency_id,
-        view.from_agency_id,
-        view.citizen_phone,
-        view.citizen_id,
-        view.events,
-        documents_of_case(db, view.row.id),
-        view.details,
-    )
+# What `row_of` reads beyond the case, for the whole page in one query each rather than a
+# query a row. Not joined in: joins would change how the database plans the page itself.
+_ROW_LOADS = (selectinload(Case.agency), selectinload(Case.citizen))
 
 
 def row_of(case: Case) -> QueueRow:
@@ -188,9 +174,14 @@ def triage_queue(
 ) -> tuple[list[TriageRow], bool]:
     """Grievances in scope: unacknowledged first, then soonest due. (rows, more pages?)"""
     now = utcnow()
-    query = triage_query(actor, filters, now).offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1)
     with db.read() as session:
-        found = session.scalars(query).all()
+        if filters.search:
+            # A reference or a phone number finds a handful of cases: one query, sorted.
+            query = triage_query(actor, filters, now).options(*_ROW_LOADS)
+            found = list(session.scalars(query.offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+        else:
+            query = _triage_filtered(actor, filters, now)
+            found = _triage_page(session, query, page * PAGE_SIZE)
         rows = [
             TriageRow(
                 row_of(g),
@@ -206,9 +197,48 @@ def triage_queue(
 
 
 def triage_query(actor: Actor, filters: QueueFilters, now: dt.datetime) -> Select[Any]:
-    """The triage queue in its order, unpaged: the one query the page and its CSV export
-    share, so a download holds exactly what the filters show."""
-    query = in_scope(select(Grievance), actor).where(Grievance.closed_at.is_(None))
+    """The triage queue in its order, unpaged: what the page shows (`triage_queue` reads
+    it in two halves) and what its CSV export holds, so a download holds exactly what the
+    filters show."""
+    return _triage_filtered(actor, filters, now).order_by(
+        Grievance.status != UNACKNOWLEDGED, *QUEUE_ORDER
+    )
+
+
+UNACKNOWLEDGED = "lodged"
+
+
+def _triage_page(session: Session, query: Select[Any], offset: int) -> list[Grievance]:
+    """One page (and one row more) of `query` in triage order, read as its two halves:
+    the unacknowledged, then the rest, each in QUEUE_ORDER straight from an index (see
+    Case). Sorting all open grievances to put the unacknowledged first would read every
+    one of them for every page."""
+    wanted = PAGE_SIZE + 1
+    first = query.where(Grievance.status == UNACKNOWLEDGED)
+    rest = query.where(Grievance.status != UNACKNOWLEDGED)
+    found = list(session.scalars(_page(first, offset, wanted)))
+    if len(found) == wanted:
+        return found
+    if found or offset == 0:
+        skip = 0
+    else:  # the page starts among the rest: skip what is left of them after the first
+        ahead = session.scalar(select(func.count()).select_from(first.subquery()))
+        skip = offset - (ahead or 0)
+    return found + list(session.scalars(_page(rest, skip, wanted - len(found))))
+
+
+def _page(query: Select[Any], offset: int, limit: int) -> Select[Any]:
+    return query.order_by(*QUEUE_ORDER).offset(offset).limit(limit).options(*_ROW_LOADS)
+
+
+def _triage_filtered(actor: Actor, filters: QueueFilters, now: dt.datetime) -> Select[Any]:
+    # `kind` is implied by the join to grievances; said, it lets the database use an
+    # index of open cases by kind.
+    query = (
+        in_scope(select(Grievance), actor)
+        .where(Grievance.closed_at.is_(None))
+        .where(Case.kind == CaseKind.GRIEVANCE.value)
+    )
     for column, value in (
         (Grievance.status, filters.status),
         (Grievance.category, filters.category),
@@ -222,12 +252,7 @@ def triage_query(actor: Actor, filters: QueueFilters, now: dt.datetime) -> Selec
         query = query.where(overdue_grievance(now))
     if filters.search:
         query = _searched(query, filters.search, filters.country)
-    return query.order_by(
-        (Grievance.status != "lodged"),
-        Grievance.due_at.is_(None),
-        Grievance.due_at,
-        Grievance.id,
-    )
+    return query
 
 
 def overdue_grievance(now: dt.datetime) -> Any:
@@ -252,28 +277,17 @@ def _searched(query: Select[Any], text: str, country: str) -> Select[Any]:
 
 
 def kind_queue(db: Database, actor: Actor, kind: str, limit: int = 100) -> list[QueueRow]:
-    """Open applications or referrals in scope, soonest due first."""
+    """Open applications or referrals in scope, soonest due first: `kind_query`'s first
+    rows, read the way that stays fast (see `_still_to_do_page`)."""
     with db.read() as session:
-        cases = session.scalars(kind_query(actor, kind).limit(limit)).all()
-        return [row_of(case) for case in cases]
+        query = select(Case).where(Case.kind == kind)
+        return [row_of(case) for case in _still_to_do_page(session, query, actor, limit)]
 
 
 def kind_query(actor: Actor, kind: str) -> Select[Any]:
-    """The applications or referrals queue in its order, unpaged (the page and its export)."""
+    """The applications or referrals queue in its order, unpaged (its export)."""
     return (
         in_scope(select(Case), actor)
         .where(Case.kind == kind, still_to_do(actor))
-        .order_by(Case.due_at.is_(None), Case.due_at, Case.id)
+        .order_by(*QUEUE_ORDER)
     )
-
-
-def citizen_id_for_phone(db: Database, phone: str) -> int | None:
-    with db.read() as session:
-        return session.scalar(select(Citizen.id).where(Citizen.phone == phone))
-
-
-def visible_to(db: Database, actor: Actor, reference: str) -> bool:
-    """Whether `actor` may open the case (without reading it, so nothing to audit)."""
-    with db.read() as session:
-        found = session.scalar(in_scope(select(Case.id), actor).where(Case.reference == reference))
-    return found is not None

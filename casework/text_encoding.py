@@ -26,6 +26,7 @@ GSM7_BASIC = frozenset(
 
 # Sent as ESC + one septet, so each costs two septets of the part's budget.
 GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+_GSM7_ALL = GSM7_BASIC | GSM7_EXTENSION
 
 GSM7_SINGLE_PART = 160
 GSM7_MULTI_PART = 153  # the user data header for concatenation takes 7 septets per part
@@ -41,7 +42,8 @@ class SmsSize:
 
 
 def is_gsm7(text: str) -> bool:
-    return all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text)
+    # A set method rather than a loop over the characters: every USSD screen comes here.
+    return _GSM7_ALL.issuperset(text)
 
 
 def non_gsm_characters(text: str) -> list[str]:
@@ -82,6 +84,11 @@ def fold_to_gsm7(text: str) -> str:
 
 def measure(text: str) -> SmsSize:
     if is_gsm7(text):
+        units = len(text)
+        if not GSM7_EXTENSION.isdisjoint(text):
+            units += sum(1 for char in text if char in GSM7_EXTENSION)
+        if units <= GSM7_SINGLE_PART:  # one part, as nearly every text: no need to count each
+            return SmsSize(GSM7, units, 1)
         costs = [2 if char in GSM7_EXTENSION else 1 for char in text]
         return _size(GSM7, costs, GSM7_SINGLE_PART, GSM7_MULTI_PART)
     # Characters outside the Basic Multilingual Plane (emoji) are a UTF-16 surrogate pair.

@@ -16,8 +16,10 @@ from notifications import webhooks as notifications_webhooks
 from portal import (
     callback_token,
     cli,
+    dashboard_command,
     database_unavailable,
     error_pages,
+    generate_command,
     health,
     languages,
     page_helpers,
@@ -79,6 +81,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     staff_auth.init_app(app)
     sweep_command.init_app(app)
     retention_command.init_app(app)
+    generate_command.init_app(app)
+    dashboard_command.init_app(app)
     for blueprint in (
         home.blueprint,
         directory.blueprint,

@@ -181,7 +181,7 @@ def step(ctx: Context, state: dict[str, Any], typed: str) -> tuple[dict[str, Any
         if not state["stack"]:
             return _home(ctx, state["language"])
         previous = {
-            **state["stack"][-1],
+            **_back(state["stack"][-1], state["data"]),
             "stack": state["stack"][:-1],
             "language": state["language"],
         }
@@ -220,15 +220,36 @@ def _apply(ctx: Context, state: dict[str, Any], outcome: Outcome) -> tuple[dict[
         language = outcome.language or state["language"]
         home = home_state(language)
         return home, _render(replace(ctx, language=language), home, outcome.note)
-    here = {key: state[key] for key in ("screen", "data", "page")}
+    data = {**state["data"], **outcome.data}
+    here = {"screen": state["screen"], "page": state["page"], **_undo(state["data"], data)}
     following = {
         "screen": outcome.screen,
-        "data": {**state["data"], **outcome.data},
+        "data": data,
         "page": 0,
         "stack": [*state["stack"], here][-STACK_MAX:],
         "language": state["language"],
     }
     return following, _render(ctx, following, None)
+
+
+def _undo(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What takes a screen's data `after` back to `before`: the values it changed and the
+    keys it added. Kept on the stack instead of a whole copy of `before` per screen, which
+    a long form (its questions ride along in the data) made tens of kilobytes a hop."""
+    return {
+        "changed": {
+            key: value for key, value in before.items() if key not in after or after[key] != value
+        },
+        "added": [key for key in after if key not in before],
+    }
+
+
+def _back(frame: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The screen a stack frame left, with its data rebuilt from the data now."""
+    if "data" in frame:  # a frame kept whole (sessions saved before frames kept changes)
+        return {key: frame[key] for key in ("screen", "data", "page")}
+    kept = {key: value for key, value in data.items() if key not in frame["added"]}
+    return {"screen": frame["screen"], "page": frame["page"], "data": {**kept, **frame["changed"]}}
 
 
 def _home(ctx: Context, language: str) -> tuple[dict[str, Any], str]:

@@ -8,15 +8,18 @@ line, and makes sure the whole reply fits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from casework.abuse_limits import AbuseLimits
 from casework.database import Database
 from casework.errors import CaseworkError
 from casework.i18n import translations
 from casework.text_encoding import fold_to_gsm7, measure
+
+T = TypeVar("T")
 
 LIMIT = 182  # what a handset shows of one USSD reply, the CON/END prefix included
 MORE, BACK, HOME = "98", "0", "00"
@@ -27,6 +30,9 @@ LABEL_MAX = 40  # a long service name must not push every other option off the p
 ERROR_RESERVE = 34
 
 
+# Laying out one menu measures its lines some thirty times (pages, labels, the title's
+# room), and the same labels come back on every hop: measured once per process.
+@lru_cache(maxsize=16384)
 def length(text: str) -> int:
     """Characters as the handset counts them: GSM extension characters (€, [, ~) take two."""
     return measure(text).units
@@ -43,9 +49,19 @@ class Context:
     session_id: str
     # Counts tries against the abuse limits; None counts nothing (screens tested alone).
     limits: AbuseLimits | None = None
+    # What this hop already read: a hop shows the screen it answers as well as the next
+    # one, and both may ask the database the same question. Kept for one hop only.
+    read: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def gettext(self, message: str) -> str:
         return translations(self.language).gettext(message)
+
+    def once(self, key: Hashable, load: Callable[[], T]) -> T:
+        """`load()`, or what it returned earlier in this hop for the same `key` (which
+        names everything the answer depends on, the language included)."""
+        if key not in self.read:
+            self.read[key] = load()
+        return self.read[key]  # type: ignore[no-any-return]
 
 
 # What a screen shows.

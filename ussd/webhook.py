@@ -7,6 +7,7 @@ session and the citizen sees a network error instead of a message they can act o
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
@@ -33,6 +34,13 @@ def _reply(body: str) -> ResponseReturnValue:
     return fit(body), 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+@lru_cache(maxsize=4096)
+def _caller(raw_phone: str, country: str) -> str:
+    # Every hop of a session sends the same number again; parsing it is a fair share of a
+    # menu hop's time. (InvalidInput is raised again each time: lru_cache keeps no errors.)
+    return normalise_phone(raw_phone, country, mobile_only=False)
+
+
 def _clean(value: str) -> str:
     return "".join(ch for ch in value if ch >= " ")
 
@@ -56,7 +64,7 @@ def ussd_hop() -> ResponseReturnValue:
     if not session_id or len(session_id) > SESSION_ID_MAX or len(text) > TEXT_MAX:
         return _reply("END " + sorry(UNREADABLE))
     try:
-        phone = normalise_phone(raw_phone, config["PORTAL_COUNTRY"], mobile_only=False)
+        phone = _caller(raw_phone, config["PORTAL_COUNTRY"])
     except InvalidInput:
         return _reply("END " + sorry(BAD_NUMBER))
     ctx = Context(

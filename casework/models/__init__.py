@@ -10,6 +10,7 @@ from casework.models.cases import (
     Grievance,
     Referral,
 )
+from casework.models.dashboard import DashboardSnapshot
 from casework.models.directory import Agency, Office, Service, ServiceText, service_offices
 from casework.models.people import Citizen, PrivacyConsent, Role, StaffUser
 from casework.models.records import (
@@ -34,6 +35,7 @@ __all__ = [
     "CaseKind",
     "Channel",
     "Citizen",
+    "DashboardSnapshot",
     "Document",
     "EarlyDeliveryReport",
     "GatewayPause",

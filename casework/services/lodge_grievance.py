@@ -15,7 +15,7 @@ from casework.database import Database
 from casework.errors import N_, InvalidInput
 from casework.grievance_categories import BY_CODE
 from casework.models import Agency, Grievance, Office, utcnow
-from casework.passwords import hash_secret
+from casework.passwords import hash_pin
 from casework.phones import normalise_phone
 from casework.privacy import record_consent
 from casework.recording import (
@@ -116,7 +116,7 @@ def lodge_grievance(
             office=office,
             district=office.district if office else district.strip(),  # type: ignore[union-attr]
             anonymous=anonymous,
-            pin_hash=hash_secret(pin) if pin else None,
+            pin_hash=hash_pin(pin) if pin else None,
             priority="urgent" if BY_CODE[category].sensitive else "normal",
             due_at=acknowledge_by(category, now, holidays),
             idempotency_key=idempotency_key,

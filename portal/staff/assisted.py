@@ -32,7 +32,7 @@ from casework.grievance_categories import CATEGORIES
 from casework.phones import normalise_phone
 from casework.references import format_reference
 from casework.services import lodge_grievance, submit_application
-from casework.staff_queries import visible_to
+from casework.staff_case_view import visible_to
 from portal.citizen.application_form import PREFIX, form_for, to_answer, web_questions
 from portal.citizen.complaint import DESCRIPTION_MAX, place_choices, where
 from portal.page_helpers import clean_text, language_choices

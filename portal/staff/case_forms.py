@@ -11,7 +11,7 @@ from casework.actors import Actor
 from casework.grievance_categories import CATEGORIES
 from casework.services.transition import on_the_right_side
 from casework.services.triage import MESSAGE_MAX, PRIORITIES
-from casework.staff_queries import StaffCaseView
+from casework.staff_case_view import StaffCaseView
 from casework.workflows import WORKFLOWS
 from portal.page_helpers import clean_text
 

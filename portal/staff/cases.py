@@ -16,7 +16,8 @@ from casework.grievance_categories import CATEGORIES
 from casework.references import format_reference, parse_reference
 from casework.services import add_note, assign, transition
 from casework.services.triage import PRIORITIES, message_citizen, reclassify
-from casework.staff_queries import QueueFilters, StaffCaseView, staff_case, triage_queue
+from casework.staff_case_view import StaffCaseView, staff_case
+from casework.staff_queries import QueueFilters, triage_queue
 from casework.staff_sign_in import staff_list
 from casework.workflows import GRIEVANCE
 from notifications.templates import STAFF_STANDARD_MESSAGES, render_and_measure

@@ -1,5 +1,6 @@
 """The staff dashboard: complaints counted for whoever is signed in, within their scope,
-as charts with the same numbers in tables beside them."""
+as charts with the same numbers in tables beside them. The figures are the scope's kept
+snapshot (casework.dashboard_snapshots), and the page says when they were counted."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Blueprint, Response, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from casework.dashboard import dashboard_figures
+from casework.dashboard_snapshots import current_figures
 from casework.i18n import DISPLAY_TIMEZONE
 from portal.services import get_db
 from portal.staff.auth import staff_required
@@ -26,7 +27,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'no
 @blueprint.get("/dashboard")
 @staff_required()
 def dashboard() -> ResponseReturnValue:
-    figures = dashboard_figures(get_db(), current_user.actor)
+    figures = current_figures(get_db(), current_user.actor)
     return render_template(
         "staff/dashboard.html",
         figures=figures,
@@ -39,7 +40,7 @@ def dashboard() -> ResponseReturnValue:
 @blueprint.get("/dashboard/<any(status, channel, district, category, trend):chart>.svg")
 @staff_required()
 def chart(chart: str) -> ResponseReturnValue:
-    table = chart_tables(dashboard_figures(get_db(), current_user.actor))[chart]
+    table = chart_tables(current_figures(get_db(), current_user.actor))[chart]
     response = Response(render_svg(table), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"

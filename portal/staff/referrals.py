@@ -18,7 +18,8 @@ from casework.phones import normalise_phone
 from casework.references import format_reference
 from casework.services import refer
 from casework.services.refer import URGENCY_WORKING_DAYS
-from casework.staff_queries import citizen_id_for_phone, kind_queue
+from casework.staff_case_view import citizen_id_for_phone
+from casework.staff_queries import kind_queue
 from portal.services import get_db
 from portal.staff.auth import staff_required
 

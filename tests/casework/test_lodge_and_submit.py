@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from casework.case_queries import anonymous_case_id
 from casework.errors import InvalidInput, NotPermitted
 from casework.models import AuditLog, Case, CaseEvent, Citizen, Grievance, OutboundMessage
-from casework.passwords import verify_secret
+from casework.passwords import hash_secret, verify_secret
 from casework.references import format_reference, is_valid
 from casework.services import submit_application
 from tests.casework.scenes import build_world
@@ -240,3 +241,21 @@ def test_submitting_twice_with_one_idempotency_key_makes_one_case(db, world):
     with db.read() as session:
         assert session.scalar(select(func.count(Case.id))) == 2
         assert session.scalar(select(func.count(OutboundMessage.id))) == 2
+
+
+def test_a_complaint_pin_is_hashed_with_argon2id_at_the_pin_cost(db, world):
+    lodged = lodge(db, anonymous=True, phone="+27830000001")
+    with db.read() as session:
+        stored = session.get(Grievance, lodged.grievance.id).pin_hash
+    # 4 digits: what protects them is the limit on tries, not a slow hash (passwords.py).
+    assert stored.startswith("$argon2id$v=19$m=8192,t=1,p=1$")
+    assert anonymous_case_id(db, lodged.grievance.reference, lodged.pin) == lodged.grievance.id
+
+
+def test_a_pin_hashed_at_the_password_cost_still_opens_its_complaint(db, world):
+    lodged = lodge(db, anonymous=True, phone="+27830000001")
+    with db.transaction() as session:
+        session.get(Grievance, lodged.grievance.id).pin_hash = hash_secret(lodged.pin)
+    reference = lodged.grievance.reference
+    assert anonymous_case_id(db, reference, lodged.pin) == lodged.grievance.id
+    assert anonymous_case_id(db, reference, f"{(int(lodged.pin) + 1) % 10000:04d}") is None

@@ -109,3 +109,21 @@ def test_counts_in_redis_end_with_their_window(two_workers):
     assert submit(second, "/sign-in", {"phone": PHONE}).status_code == 429
     time.sleep(2.2)
     assert submit(second, "/sign-in", {"phone": PHONE}).status_code == 302
+
+
+def test_a_hop_refused_by_the_short_window_does_not_use_up_the_long_one(two_workers, db):
+    # "2 per 2 seconds;3 per day": two hops, one refused, the wait; the next one is only
+    # the third of the day, so it is let through.
+    first, second = two_workers(ussd_hop_per_phone="2 per 2 seconds;3 per day")
+    caller = Caller(first, PHONE)
+    caller.dial()
+    assert caller.press("2").startswith("CON ")
+    caller.client = second
+    refused = caller.press("0")
+    assert refused.startswith(f"END {TOO_MANY}")
+    assert "minute" in refused  # the short window's wait, not the day's
+    time.sleep(2.2)
+    caller = Caller(second, PHONE)
+    assert caller.dial().startswith("CON ")
+    caller = Caller(first, PHONE)
+    assert caller.dial().startswith(f"END {TOO_MANY}")

@@ -63,7 +63,7 @@ def test_the_relay_runs_retention_daily_at_retention_days(make_app, database_url
     build_world(db)
     old, recent = closed_grievance(db, days_ago=31), closed_grievance(db, days_ago=29)
 
-    _sweep, (interval, retention) = build_relay(app).periodic
+    _sweep, (interval, retention), _dashboards = build_relay(app).periodic
     retention()
 
     assert interval == RETENTION_EVERY_SECONDS == 24 * 3600

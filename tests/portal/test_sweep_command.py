@@ -70,7 +70,7 @@ def test_relay_built_for_the_app_sweeps_every_sweep_every_seconds(make_app, data
     grievance = overdue_grievance(db)
 
     # First the sweep; then the daily retention job (tests/portal/test_retention_command.py).
-    [(interval, sweep), _retention] = build_relay(app).periodic
+    [(interval, sweep), _retention, _dashboards] = build_relay(app).periodic
     sweep()
 
     assert interval == 60

@@ -1,5 +1,7 @@
 """0 back, 00 home, 98 more, errors that re-show the screen, replays and resuming."""
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -181,3 +183,22 @@ def test_digits_that_are_not_keypad_digits_are_refused_politely(phone, typed):
     for label in ("Apply for a service", "Grants and money", "Child support grant", "Yes"):
         phone.choose(label)
     assert phone.press(typed).startswith("CON Enter a whole number, like 3")
+
+
+def test_back_through_a_long_form_keeps_its_answers_and_the_session_stays_small(phone, store):
+    phone.dial()
+    for label in ("Apply for a service", "Grants and money", "Child support grant", "Yes"):
+        phone.choose(label)
+    phone.press("2", "8001015009087")
+    phone.choose("Type a number")
+    phone.press("1500")
+    assert "Check your answers" in phone.choose("No")
+    # Each screen behind this one is kept as what changed, not as a copy of the form
+    # and its questions (which made this session about 14 kB).
+    assert len(json.dumps(store.get("session:" + phone.session_id))) < 5000
+    assert "Are you married?" in phone.press("0")
+    assert "Type a number" in phone.press("0")
+    assert "None (0)" in phone.press("0")
+    phone.choose("None (0)")
+    confirm = phone.choose("Yes")
+    assert "Child support grant, Yes, 2, 8001015009087, 0, Yes" in confirm

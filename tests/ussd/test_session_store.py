@@ -1,11 +1,13 @@
 """Both session stores behave alike: JSON values, TTLs, and a per-session lock."""
 
+import json
 import threading
 import time
 
 import pytest
 import redis
 
+from tests.ussd.phone import Phone
 from ussd.session_store import MemorySessionStore, RedisSessionStore
 
 
@@ -86,3 +88,54 @@ def test_memory_store_uses_its_clock_for_ttls():
     assert store.get("k") == {"v": 1}
     now[0] = 600.0
     assert store.get("k") is None
+
+
+def test_redis_store_keeps_a_hops_writes_until_it_lets_go_of_the_session(redis_url):
+    client, other = redis.Redis.from_url(redis_url), redis.Redis.from_url(redis_url)
+    store = RedisSessionStore(client)
+    store.put("session:z", {"seen": ""}, ttl=60)
+    with store.lock("session:z", timeout=5) as acquired:
+        assert acquired and store.get("session:z") == {"seen": ""}
+        store.put("session:z", {"seen": "1"}, ttl=60)
+        store.delete("resume:+27820000001")
+        assert store.get("session:z") == {"seen": "1"}  # this hop reads its own write
+        assert json.loads(other.get("thusa:ussd:session:z")) == {"seen": ""}
+    assert json.loads(other.get("thusa:ussd:session:z")) == {"seen": "1"}
+    assert other.get("thusa:ussd:lock:session:z") is None
+    client.close()
+    other.close()
+
+
+class CountingRedis(redis.Redis):
+    """Counts the trips to Redis: a command, or a pipeline of them."""
+
+    trips = 0
+
+    def execute_command(self, *args, **options):
+        CountingRedis.trips += 1
+        return super().execute_command(*args, **options)
+
+    def pipeline(self, *args, **options):
+        pipe = super().pipeline(*args, **options)
+        execute = pipe.execute
+
+        def counted(*a, **k):
+            CountingRedis.trips += 1
+            return execute(*a, **k)
+
+        pipe.execute = counted
+        return pipe
+
+
+def test_a_hop_goes_to_redis_twice(directory, redis_url):
+    client = CountingRedis.from_url(redis_url)
+    phone = Phone(directory, RedisSessionStore(client))
+    phone.dial()
+    trips = []
+    for label in ("Apply for a service", "Grants and money", "Child support grant", "Yes"):
+        CountingRedis.trips = 0
+        phone.choose(label)
+        trips.append(CountingRedis.trips)
+    # Take the lock and read the session; write it (and the resumable form) and let go.
+    assert trips == [2, 2, 2, 2]
+    client.close()

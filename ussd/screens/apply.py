@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from casework.application_fields import TEXT_MAX_DEFAULT, clean_answer
-from casework.directory import CATEGORIES, categories, service_detail, services_in_category
+from casework.directory import CATEGORIES
 from casework.errors import N_, InvalidInput, NotPermitted
 from casework.keypad import only_digits
 from casework.references import format_reference
 from casework.services import submit_application
+from ussd.directory_cache import cache
 from ussd.screen_kit import (
     Context,
     End,
@@ -39,16 +40,16 @@ SUMMARY_MIN = 12  # fewer letters of the answers than this tell the citizen noth
 
 
 def show_category(ctx: Context, data: dict[str, Any]) -> Menu:
-    codes = categories(ctx.db, channel=CHANNEL)
+    codes = cache.categories(ctx.db, channel=CHANNEL)
     return Menu(ctx.gettext("What do you need?"), [ctx.gettext(CATEGORIES[c]) for c in codes])
 
 
 def answer_category(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    return Go("apply_service", {"category": categories(ctx.db, channel=CHANNEL)[index]})
+    return Go("apply_service", {"category": cache.categories(ctx.db, channel=CHANNEL)[index]})
 
 
 def _services(ctx: Context, data: dict[str, Any]) -> list[Any]:
-    return services_in_category(ctx.db, data["category"], ctx.language, channel=CHANNEL)
+    return cache.services_in_category(ctx.db, data["category"], ctx.language, channel=CHANNEL)
 
 
 def show_service(ctx: Context, data: dict[str, Any]) -> Menu:
@@ -62,7 +63,7 @@ def answer_service(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
 def first_question(ctx: Context, service_id: int) -> Outcome:
     # The journey's own id keys the submission, so a resumed or retried journey can
     # never apply twice (and nothing ties the case to the gateway's session id).
-    detail = service_detail(ctx.db, service_id, ctx.language)
+    detail = cache.service_detail(ctx.db, service_id, ctx.language)
     data = {
         "service_id": service_id,
         # Read once per journey, not on every hop; a form edited meanwhile does not

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from casework.directory import districts, office, offices_in_district
 from casework.errors import N_, InvalidInput
 from casework.grievance_categories import CATEGORIES
 from casework.references import format_reference
 from casework.services import lodge_grievance
+from ussd.directory_cache import cache
 from ussd.screen_kit import (
     Context,
     End,
@@ -52,15 +52,15 @@ def answer_category(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
 
 
 def show_district(ctx: Context, data: dict[str, Any]) -> Menu:
-    return Menu(ctx.gettext("Where did it happen?"), districts(ctx.db))
+    return Menu(ctx.gettext("Where did it happen?"), cache.districts(ctx.db))
 
 
 def answer_district(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    return Go("complaint_office", {"district": districts(ctx.db)[index]})
+    return Go("complaint_office", {"district": cache.districts(ctx.db)[index]})
 
 
 def show_office(ctx: Context, data: dict[str, Any]) -> Menu:
-    offices = offices_in_district(ctx.db, data["district"])
+    offices = cache.offices_in_district(ctx.db, data["district"])
     return Menu(
         ctx.gettext("Which office?"),
         [ctx.gettext("Not at an office / not sure"), *(o.name for o in offices)],
@@ -68,7 +68,7 @@ def show_office(ctx: Context, data: dict[str, Any]) -> Menu:
 
 
 def answer_office(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    offices = offices_in_district(ctx.db, data["district"])
+    offices = cache.offices_in_district(ctx.db, data["district"])
     office_id = offices[index - 1].id if index else None
     return Go("complaint_description", {"office_id": office_id})
 
@@ -100,7 +100,7 @@ def answer_anonymous(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
 
 
 def _place(ctx: Context, data: dict[str, Any]) -> str:
-    found = office(ctx.db, data["office_id"]) if data.get("office_id") else None
+    found = cache.office(ctx.db, data["office_id"]) if data.get("office_id") else None
     return found.name if found else data["district"]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework.directory import CATEGORIES, categories, service_detail, services_in_category
+from casework.directory import CATEGORIES
 from casework.errors import N_
+from ussd.directory_cache import cache
 from ussd.screen_kit import Context, Go, Info, Menu, Outcome, Screen
 from ussd.screens.apply import CHANNEL as APPLY_CHANNEL
 from ussd.screens.apply import first_question
@@ -19,27 +20,26 @@ TOPICS = (
 
 
 def show_category(ctx: Context, data: dict[str, Any]) -> Menu:
-    return Menu(
-        ctx.gettext("Find a service:"), [ctx.gettext(CATEGORIES[c]) for c in categories(ctx.db)]
-    )
+    labels = [ctx.gettext(CATEGORIES[code]) for code in cache.categories(ctx.db)]
+    return Menu(ctx.gettext("Find a service:"), labels)
 
 
 def answer_category(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    return Go("find_service", {"category": categories(ctx.db)[index]})
+    return Go("find_service", {"category": cache.categories(ctx.db)[index]})
 
 
 def show_service(ctx: Context, data: dict[str, Any]) -> Menu:
-    services = services_in_category(ctx.db, data["category"], ctx.language)
+    services = cache.services_in_category(ctx.db, data["category"], ctx.language)
     return Menu(ctx.gettext("Choose a service"), [s.short_name for s in services])
 
 
 def answer_service(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    service = services_in_category(ctx.db, data["category"], ctx.language)[index]
+    service = cache.services_in_category(ctx.db, data["category"], ctx.language)[index]
     return Go("find_detail", {"service_id": service.id})
 
 
 def _options(ctx: Context, data: dict[str, Any]) -> tuple[Any, list[str]]:
-    detail = service_detail(ctx.db, data["service_id"], ctx.language)
+    detail = cache.service_detail(ctx.db, data["service_id"], ctx.language)
     options = [ctx.gettext(label) for _, label in TOPICS]
     if detail is not None and APPLY_CHANNEL in detail.summary.channels:
         options.append(ctx.gettext("Apply now"))
@@ -61,7 +61,7 @@ def answer_detail(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
 
 
 def show_info(ctx: Context, data: dict[str, Any]) -> Info:
-    detail = service_detail(ctx.db, data["service_id"], ctx.language)
+    detail = cache.service_detail(ctx.db, data["service_id"], ctx.language)
     if detail is None:
         return Info(ctx.gettext("This service is no longer listed."))
     if data["topic"] == "documents":
@@ -72,18 +72,18 @@ def show_info(ctx: Context, data: dict[str, Any]) -> Info:
 
 
 def show_offices(ctx: Context, data: dict[str, Any]) -> Menu:
-    detail = service_detail(ctx.db, data["service_id"], ctx.language)
+    detail = cache.service_detail(ctx.db, data["service_id"], ctx.language)
     offices = detail.offices if detail else ()
     return Menu(ctx.gettext("Where to go:"), [f"{o.name} ({o.district})" for o in offices])
 
 
 def answer_offices(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    detail = service_detail(ctx.db, data["service_id"], ctx.language)
+    detail = cache.service_detail(ctx.db, data["service_id"], ctx.language)
     return Go("find_office", {"office_index": index}) if detail else Go("find_category")
 
 
 def show_office(ctx: Context, data: dict[str, Any]) -> Info:
-    detail = service_detail(ctx.db, data["service_id"], ctx.language)
+    detail = cache.service_detail(ctx.db, data["service_id"], ctx.language)
     if detail is None or data["office_index"] >= len(detail.offices):
         return Info(ctx.gettext("This service is no longer listed."))
     office = detail.offices[data["office_index"]]

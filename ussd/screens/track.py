@@ -26,15 +26,29 @@ def subject(ctx: Context, case: CaseSummary) -> str:
     return case_subject(case, ctx.gettext)
 
 
+def _open_cases(ctx: Context) -> list[CaseSummary]:
+    return ctx.once(
+        ("open_cases", ctx.phone, ctx.language),
+        lambda: open_cases_for_phone(ctx.db, ctx.phone, ctx.language),
+    )
+
+
+def _own_case(ctx: Context, case_id: int) -> CaseView | None:
+    return ctx.once(
+        ("own_case", ctx.phone, case_id, ctx.language),
+        lambda: own_case(ctx.db, ctx.phone, ctx.language, case_id=case_id),
+    )
+
+
 def show_cases(ctx: Context, data: dict[str, Any]) -> Menu:
-    cases = open_cases_for_phone(ctx.db, ctx.phone, ctx.language)
+    cases = _open_cases(ctx)
     options = [f"{subject(ctx, c)}: {ctx.gettext(status_label(c.kind, c.status))}" for c in cases]
     title = ctx.gettext("Your open cases:") if cases else ctx.gettext("You have no open cases.")
     return Menu(title, [*options, ctx.gettext("Type a reference")])
 
 
 def answer_cases(ctx: Context, data: dict[str, Any], index: int) -> Outcome:
-    cases = open_cases_for_phone(ctx.db, ctx.phone, ctx.language)
+    cases = _open_cases(ctx)
     if index >= len(cases):
         return Go("track_reference")
     return Go("track_case", {"case_id": cases[index].id})
@@ -51,6 +65,8 @@ def answer_reference(ctx: Context, data: dict[str, Any], typed: str) -> Outcome:
         return Invalid.from_error(error)
     view = own_case(ctx.db, ctx.phone, ctx.language, reference=reference)
     if view is not None:
+        # The next screen shows this very case: no need to read it again.
+        ctx.read[("own_case", ctx.phone, view.summary.id, ctx.language)] = view
         return Go("track_case", {"case_id": view.summary.id})
     # Not this number's: it may be an anonymous complaint, opened by its PIN. Asked the
     # same way whether the reference exists or not.
@@ -97,7 +113,7 @@ def show_case(ctx: Context, data: dict[str, Any]) -> Info:
     if data.get("opened_by_pin"):
         view = case_by_id(ctx.db, data["case_id"], ctx.language)
     else:
-        view = own_case(ctx.db, ctx.phone, ctx.language, case_id=data["case_id"])
+        view = _own_case(ctx, data["case_id"])
     if view is None:
         return Info(ctx.gettext("We could not find that case"))
     return Info(describe(ctx, view))
