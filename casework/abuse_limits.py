@@ -166,7 +166,9 @@ class AbuseLimits:
     def _hit_in_redis(self, name: str, identifiers: tuple[str, str]) -> Refusal | None:
         """`hit` in one trip to Redis, under the keys Flask-Limiter counts the same limit."""
         storage = self._shared.storage
-        assert self._count_windows is not None and isinstance(storage, RedisStorage)
+        if self._count_windows is None or not isinstance(storage, RedisStorage):
+            # Only called when both were set up; an explicit error survives `python -O`.
+            raise RuntimeError("the one-trip count needs a plain Redis storage")
         items = self.table[name]
         keys = [storage.prefixed_key(item.key_for(*identifiers)) for item in items]
         args = [n for item in items for n in (item.get_expiry(), item.amount)]
