@@ -55,6 +55,10 @@ LIMITS: dict[str, str] = {
     # Staff sign-in tries, on top of the 15-minute lock after 5 wrong passwords.
     "staff_sign_in_per_address": "30 per hour",
     "staff_sign_in_per_username": "10 per hour",
+    # An agency system's calls to /api/v1 and Open311, per key (or per address without
+    # one): room for a nightly sync page after page, not for one system to crowd out the
+    # rest.
+    "api_call_per_key": "1200 per minute",
 }
 
 # What a channel answers at a limit (it translates them): the refusal, then how long to wait.

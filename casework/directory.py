@@ -35,6 +35,7 @@ class ServiceSummary:
     language: str
     agency: str
     channels: tuple[str, ...]
+    agency_code: str = ""
 
 
 def list_services(db: Database, language: str) -> list[ServiceSummary]:
@@ -65,6 +66,7 @@ def _summary(service: Service, language: str) -> ServiceSummary:
         language=text.language,
         agency=service.agency.short_name,
         channels=tuple(service.channels),
+        agency_code=service.agency.code,
     )
 
 
@@ -197,4 +199,21 @@ def agencies(db: Database, language: str) -> list[AgencySummary]:
                 tuple(sorted(by_agency.get(a.id, []), key=lambda s: s[1])),
             )
             for a in rows
+        ]
+
+
+def agency_records(db: Database) -> list[dict[str, str | None]]:
+    """Every agency's public particulars, by name."""
+    with db.read() as session:
+        return [
+            {
+                "code": a.code,
+                "name": a.name,
+                "short_name": a.short_name,
+                "country": a.country,
+                "phone": a.phone,
+                "email": a.email,
+                "website": a.website,
+            }
+            for a in session.scalars(select(Agency).order_by(Agency.name))
         ]

@@ -1,20 +1,20 @@
-"""The SMS outbox's bookkeeping, for the relay (notifications.relay) and webhooks.
+"""The SMS outbox's bookkeeping, for the relay (notifications.relay) and delivery reports.
 
 Casework writes a queued OutboundMessage with every change; this module moves it along:
 claimed (sending), sent, delivered, failed or expired. At-least-once: a row a relay
 claimed but never finished goes back to the queue when the claim runs out, so a relay
-killed half-way loses nothing (the one message it was sending may go twice).
+killed half-way loses nothing (the one message it was sending may go twice). The claims
+themselves are shared with the webhook deliveries (casework.outbox_claims).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import select, text, update
 
 from casework.database import Database
 from casework.models import (
@@ -22,13 +22,22 @@ from casework.models import (
     Citizen,
     EarlyDeliveryReport,
     GatewayPause,
-    MessageStatus,
     OutboundMessage,
     utcnow,
 )
+from casework.outbox_claims import (
+    DELIVERED,
+    EXPIRED,
+    FAILED,
+    SENDING,
+    SENT,
+    claim_due_rows,
+    finish,
+    held_row,
+    release,
+    requeue,
+)
 
-QUEUED, SENDING, SENT = MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT
-DELIVERED, FAILED, EXPIRED = MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.EXPIRED
 FINAL = (DELIVERED.value, FAILED.value, EXPIRED.value)
 
 
@@ -48,38 +57,10 @@ class ClaimedMessage:
 
 
 def claim_due_messages(db: Database, limit: int, lease: dt.timedelta) -> list[ClaimedMessage]:
-    """Claim up to `limit` due messages for this relay, oldest first.
-
-    Due: queued with `next_attempt_at` passed, or left `sending` by a relay whose claim
-    ran out. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets relays claim side by side without
-    waiting for or doubling each other; on SQLite the write lock serialises them.
-    """
-    now = utcnow()
-    token = secrets.token_hex(8)
+    """Claim up to `limit` due messages for this relay, oldest first (see
+    `casework.outbox_claims.claim_due_rows` for what is due and how relays share)."""
     with db.transaction() as session:
-        rows = session.scalars(
-            select(OutboundMessage)
-            .where(
-                or_(
-                    and_(
-                        OutboundMessage.status == QUEUED.value,
-                        OutboundMessage.next_attempt_at <= now,
-                    ),
-                    and_(
-                        OutboundMessage.status == SENDING.value,
-                        OutboundMessage.claimed_until < now,
-                    ),
-                )
-            )
-            .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        for row in rows:
-            row.status = SENDING.value
-            row.claimed_until = now + lease
-            row.claim_token = token
-        return _describe(session, rows)
+        return _describe(session, claim_due_rows(session, OutboundMessage, limit, lease))
 
 
 def _describe(session: Any, rows: Sequence[OutboundMessage]) -> list[ClaimedMessage]:
@@ -113,17 +94,6 @@ def _describe(session: Any, rows: Sequence[OutboundMessage]) -> list[ClaimedMess
             )
         )
     return claimed
-
-
-def _held(session: Any, message: ClaimedMessage) -> OutboundMessage | None:
-    """The row, if this claim still holds it; None if the claim ran out and another
-    relay took the row over (its record wins)."""
-    row = session.get(OutboundMessage, message.id, with_for_update=True)
-    if row is None or row.status != SENDING.value or row.claim_token != message.claim_token:
-        return None
-    row.claimed_until = None
-    row.claim_token = None
-    return row
 
 
 def record_sent(
@@ -191,13 +161,9 @@ def record_retry(
 ) -> None:
     """A transient failure: back to the queue until `next_attempt_at`."""
     with db.transaction() as session:
-        row = _held(session, message)
-        if row is None:
-            return
-        row.status = QUEUED.value
-        row.attempts += 1
-        row.next_attempt_at = next_attempt_at
-        row.failure_reason = reason
+        row = held_row(session, OutboundMessage, message)
+        if row is not None:
+            requeue(row, reason, next_attempt_at)
 
 
 def record_final_failure(
@@ -212,31 +178,18 @@ def record_final_failure(
 ) -> None:
     """A permanent failure (`failed`), or the retry window ran out (`expired`)."""
     with db.transaction() as session:
-        row = _held(session, message)
+        row = held_row(session, OutboundMessage, message)
         if row is None:
             return
-        row.status = status
-        row.attempts += 1 if count_attempt else 0
-        row.failure_reason = reason
+        finish(row, status, reason, count_attempt=count_attempt)
         _forget(row, forget_recipient, forget_params)
 
 
 def release_claims(db: Database, messages: Sequence[ClaimedMessage], until: dt.datetime) -> None:
     """Hand claimed messages back untouched (paused, or stopping); no attempt is counted."""
-    if not messages:
-        return
-    with db.transaction() as session:
-        session.execute(
-            update(OutboundMessage)
-            .where(
-                OutboundMessage.id.in_([m.id for m in messages]),
-                OutboundMessage.status == SENDING.value,
-                OutboundMessage.claim_token == messages[0].claim_token,
-            )
-            .values(
-                status=QUEUED.value, claimed_until=None, claim_token=None, next_attempt_at=until
-            )
-        )
+    if messages:
+        with db.transaction() as session:
+            release(session, OutboundMessage, messages, until)
 
 
 def _forget(row: OutboundMessage, recipient: bool, params: tuple[str, ...]) -> None:

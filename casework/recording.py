@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from casework.actors import Actor
 from casework.models import AuditLog, Case, CaseEvent, OutboundMessage
 from casework.references import format_reference, new_reference
+from casework.webhook_events import queue_webhooks
 
 # With 900 million possible references a clash is rare, but over millions of cases it
 # happens; past this many in a row something else is wrong (a broken random source).
@@ -76,9 +77,11 @@ def record_event(
         body=body,
         actor_type=actor.type,
         actor_staff_id=actor.staff_id,
+        actor_api_key_id=actor.api_key_id,
     )
     session.add(event)
     session.flush()  # the event's id goes on the SMS that reports it
+    queue_webhooks(session, case, event)  # in this transaction: told only if it commits
     return event
 
 
@@ -96,6 +99,7 @@ def audit(
         AuditLog(
             actor_type=actor.type,
             actor_staff_id=actor.staff_id,
+            actor_api_key_id=actor.api_key_id,
             actor_citizen_id=actor.citizen_id,
             action=action,
             channel=actor.channel,

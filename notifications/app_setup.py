@@ -24,9 +24,11 @@ from notifications.doorbell import Doorbell, LocalDoorbell, RedisDoorbell, ring_
 from notifications.gateways import build_gateway
 from notifications.relay import Relay, RelaySettings
 from notifications.send_rate import LocalSendRate, RedisSendRate
+from notifications.webhook_relay import ring_for_webhooks
+from notifications.webhook_sender import WebhookSender
 
 log = logging.getLogger(__name__)
-commands = AppGroup("notifications", help="SMS: the outbox relay.")
+commands = AppGroup("notifications", help="SMS and webhooks: the outbox relay.")
 RETENTION_EVERY_SECONDS = 24 * 3600
 # Shorter than the dashboard's own max age (casework.dashboard_snapshots), so no member of
 # staff ever waits for a recount when opening it.
@@ -80,6 +82,9 @@ def build_relay(app: Flask, doorbell: Doorbell | None = None) -> Relay:
         relay_settings(config),
         doorbell=doorbell or (RedisDoorbell(client) if client else LocalDoorbell()),
         send_rate=RedisSendRate(client, rate) if client else LocalSendRate(rate),
+        webhook_sender=WebhookSender(
+            private_addresses=config["PORTAL_ENV"] != "production",
+        ),
         periodic=[
             (float(config["SWEEP_EVERY_SECONDS"]), overdue_sweep),
             (RETENTION_EVERY_SECONDS, retention),
@@ -99,7 +104,7 @@ def _refresh_dashboards(db: Database, counting: threading.Lock) -> None:
 
 @commands.command("relay")
 def relay_command() -> None:
-    """Send queued SMS until interrupted (run one per machine; more on PostgreSQL)."""
+    """Send queued SMS and webhooks until interrupted (one per machine; more on PostgreSQL)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     db: Database = app.extensions["casework.db"]
     if not db.is_postgresql:
@@ -122,6 +127,7 @@ def init_app(app: Flask) -> None:
     client = app.extensions.get("redis")
     doorbell: Doorbell = RedisDoorbell(client) if client else LocalDoorbell()
     ring_on_commit(db, doorbell)
+    ring_for_webhooks(db, doorbell)
     if app.config["SMS_RELAY_THREAD"]:
         # The dev server's relay: the same process, so the local doorbell reaches it.
         relay = build_relay(app, doorbell=None if client else doorbell)

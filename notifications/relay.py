@@ -1,5 +1,7 @@
 """The relay: claims due outbox rows, renders them in the recipient's language, sends
-them through the gateway and records what happened.
+them through the gateway and records what happened. After each SMS batch it posts a
+batch of webhook deliveries (notifications.webhook_relay), with the same claims and
+backoff.
 
 One relay per SQLite database; any number on PostgreSQL (claims use SKIP LOCKED). Runs
 as `flask --app portal notifications relay`, or as a thread under the dev server. Between
@@ -24,8 +26,11 @@ from casework.models import utcnow
 from casework.phones import mask_phone
 from notifications.doorbell import Doorbell, LocalDoorbell
 from notifications.gateways import FAILED, PAUSE, RETRY, SENT, Gateway, SendResult
+from notifications.retry_schedule import next_attempt_at
 from notifications.send_rate import LocalSendRate, SendRate
 from notifications.templates import TEMPLATES, render_and_measure
+from notifications.webhook_relay import WebhookRelay
+from notifications.webhook_sender import WebhookSender
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,10 @@ class RelaySettings:
     pause_for: dt.timedelta = dt.timedelta(minutes=5)
     # Values every template may use, such as the USSD code.
     default_params: dict[str, Any] = field(default_factory=dict)
+    # A subscriber gets this long to answer a webhook delivery.
+    webhook_timeout: float = 5.0
+    # The most one batch of webhook deliveries may take before the SMS get their turn.
+    webhook_budget: dt.timedelta = dt.timedelta(seconds=15)
 
 
 class Relay:
@@ -60,6 +69,7 @@ class Relay:
         send_rate: SendRate | None = None,
         rng: random.Random | None = None,
         periodic: Sequence[PeriodicJob] = (),
+        webhook_sender: WebhookSender | None = None,
     ) -> None:
         self.db = db
         self.gateway = gateway
@@ -69,6 +79,9 @@ class Relay:
         self.rng = rng or random.Random()  # noqa: S311 (retry jitter, not a secret)  # nosec B311
         self.stop_event = threading.Event()
         self.periodic = tuple(periodic)
+        self.webhooks = WebhookRelay(
+            db, self.settings, sender=webhook_sender, rng=self.rng, stop_event=self.stop_event
+        )
 
     def run(self, periodic: Sequence[PeriodicJob] | None = None) -> None:
         """Send until `stop()`; sleeps on the doorbell when there is nothing due.
@@ -119,7 +132,11 @@ class Relay:
         self.doorbell.ring()
 
     def run_once(self) -> int:
-        """Claim one batch and handle it; the number of messages dealt with."""
+        """Claim one batch of SMS and one of webhook deliveries and handle them; the number
+        dealt with. Webhooks go even while SMS sending is paused."""
+        return self._send_sms_batch() + self.webhooks.run_once()
+
+    def _send_sms_batch(self) -> int:
         pause = outbox.gateway_pause(self.db, self.gateway.name)
         if pause is not None and pause.paused_until > utcnow():
             return 0
@@ -209,11 +226,8 @@ class Relay:
 
     def _retry(self, message: outbox.ClaimedMessage, reason: str, forget: dict[str, Any]) -> None:
         """Exponential backoff with jitter, inside the retry window; past it, expired."""
-        delay = min(
-            self.settings.backoff_cap, self.settings.backoff_base * (2**message.attempts)
-        ) * self.rng.uniform(0.5, 1.0)
-        retry_at = utcnow() + delay
-        if retry_at - message.created_at > self.settings.retry_window:
+        retry_at = next_attempt_at(self.settings, message.attempts, message.created_at, self.rng)
+        if retry_at is None:
             outbox.record_final_failure(
                 self.db, message, reason, status=outbox.EXPIRED.value, **forget
             )

@@ -14,6 +14,8 @@ from casework.log_privacy import install_log_masking
 from notifications import app_setup as notifications_app
 from notifications import webhooks as notifications_webhooks
 from portal import (
+    api,
+    api_key_command,
     callback_token,
     cli,
     dashboard_command,
@@ -21,7 +23,10 @@ from portal import (
     error_pages,
     generate_command,
     health,
+    hsds_command,
     languages,
+    open311,
+    open_referral,
     page_helpers,
     rate_limits,
     retention_command,
@@ -75,7 +80,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ussd_app.init_app(app)
     gateway_callbacks = (notifications_webhooks.blueprint, ussd_webhook.blueprint)
     callback_token.protect(app, *(blueprint.name for blueprint in gateway_callbacks))
-    security.init_app(app, exempt=gateway_callbacks)
+    # Systems calling with a key, not browsers with a session: no CSRF token to carry.
+    machine_interfaces = (api.blueprint, open311.blueprint)
+    security.init_app(app, exempt=gateway_callbacks + machine_interfaces)
     error_pages.init_app(app)
     database_unavailable.init_app(app)
     staff_auth.init_app(app)
@@ -83,6 +90,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     retention_command.init_app(app)
     generate_command.init_app(app)
     dashboard_command.init_app(app)
+    hsds_command.init_app(app)
+    api_key_command.init_app(app)
     for blueprint in (
         home.blueprint,
         directory.blueprint,
@@ -101,8 +110,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         staff_exports.blueprint,
         staff_assisted.blueprint,
         staff_citizens.blueprint,
+        open_referral.blueprint,
+        open311.blueprint,
     ):
         app.register_blueprint(blueprint)
+    api.init_app(app)
     # Last: it limits the views that every blueprint above registered.
-    rate_limits.init_app(app)
+    rate_limits.init_app(app, machine_blueprints=machine_interfaces)
     return app

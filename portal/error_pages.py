@@ -6,9 +6,11 @@ from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from casework.documents import MAX_PER_CASE, describe_size
+from portal.api.blueprint import http_problem
+from portal.api.problems import is_api_request
 
 
 def init_app(app: Flask) -> None:
@@ -37,8 +39,15 @@ def init_app(app: Flask) -> None:
             ),
         ), 400
 
+    @app.errorhandler(MethodNotAllowed)
+    def wrong_method(error: MethodNotAllowed) -> ResponseReturnValue:
+        # A page answers only GET and POST: a person never meets this, a program does.
+        return http_problem(error) if is_api_request() else error
+
     @app.errorhandler(NotFound)
     def not_found(error: NotFound) -> ResponseReturnValue:
+        if is_api_request():  # an address no route matched: no blueprint to answer
+            return http_problem(error)
         return render_template(
             "problem.html",
             heading=_l("Page not found"),

@@ -12,6 +12,7 @@ from casework.models.cases import (
 )
 from casework.models.dashboard import DashboardSnapshot
 from casework.models.directory import Agency, Office, Service, ServiceText, service_offices
+from casework.models.integrations import ApiKey, WebhookDelivery, WebhookSubscription
 from casework.models.people import Citizen, PrivacyConsent, Role, StaffUser
 from casework.models.records import (
     AuditLog,
@@ -27,6 +28,7 @@ from casework.models.records import (
 
 __all__ = [
     "Agency",
+    "ApiKey",
     "Application",
     "AuditLog",
     "Base",
@@ -52,6 +54,8 @@ __all__ = [
     "ServiceText",
     "SignInCode",
     "StaffUser",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "service_offices",
     "utcnow",
 ]

@@ -166,6 +166,8 @@ class CaseEvent(Base):
     body: Mapped[str | None] = mapped_column(Text)
     actor_type: Mapped[str] = mapped_column(String(16))
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # An agency system acting through its API key (actor_type "api").
+    actor_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor_staff: Mapped[StaffUser | None] = relationship()

@@ -29,6 +29,8 @@ class AuditLog(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     actor_type: Mapped[str] = mapped_column(String(16))
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    # An agency system acting through its API key (actor_type "api").
+    actor_api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     actor_citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"))
     action: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(16))

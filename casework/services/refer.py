@@ -31,7 +31,7 @@ def refer(
     The referral is a case of its own, owned by the receiving agency and due by urgency;
     the citizen gets an SMS that it was sent.
     """
-    if actor.type != "staff" or actor.role not in CASEWORK | {TRIAGE}:
+    if not actor.is_staff_like or actor.role not in CASEWORK | {TRIAGE}:
         raise NotPermitted(N_("Your role cannot refer citizens"))
     if urgency not in URGENCY_WORKING_DAYS:
         raise InvalidInput("urgency", N_("Choose how urgent this is"))

@@ -110,7 +110,7 @@ def on_the_right_side(
     kind: str, agency_id: int, from_agency_id: int | None, target: str, actor: Actor
 ) -> bool:
     """For a referral, whether `actor`'s agency is the side that makes this step."""
-    if kind != "referral" or actor.type != "staff" or actor.role == Role.ADMINISTRATOR:
+    if kind != "referral" or not actor.is_staff_like or actor.role == Role.ADMINISTRATOR:
         return True
     if target in _RECEIVER_STEPS:
         return actor.agency_id == agency_id
