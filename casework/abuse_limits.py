@@ -55,10 +55,17 @@ LIMITS: dict[str, str] = {
     # Staff sign-in tries, on top of the 15-minute lock after 5 wrong passwords.
     "staff_sign_in_per_address": "30 per hour",
     "staff_sign_in_per_username": "10 per hour",
-    # An agency system's calls to /api/v1 and Open311, per key (or per address without
-    # one): room for a nightly sync page after page, not for one system to crowd out the
-    # rest.
+    # An agency system's calls to /api/v1, per key once the key is checked: room for a
+    # nightly sync page after page, not for one system to crowd out the rest.
     "api_call_per_key": "1200 per minute",
+    # Calls to /api/v1 whose key was missing or wrong, per address: counted before any
+    # key is trusted, so nobody can use up another agency's count with its public prefix.
+    "api_key_failure_per_address": "30 per minute",
+    # Open311 (portal.open311): every call per address (several systems may share one
+    # behind a NAT), and calls with a key per key. Generous: discovery and service lists
+    # are cheap, and a partner syncing its queue reads each new request once.
+    "open311_per_address": "300 per minute",
+    "open311_per_key": "120 per minute;5000 per hour",
 }
 
 # What a channel answers at a limit (it translates them): the refusal, then how long to wait.

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from casework.actors import Actor
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotFound
-from casework.models import Agency, ApiKey, Role, utcnow
+from casework.models import Agency, ApiKey, Role, WebhookSubscription, utcnow
 from casework.recording import audit
 
 KEY_PREFIX = "thusa"
@@ -56,13 +56,27 @@ def issue_key(db: Database, actor: Actor, *, agency_code: str, role: str, name: 
 
 
 def revoke_key(db: Database, actor: Actor, prefix: str) -> None:
+    """Stop the key working at once, and end the webhook subscriptions made with it."""
     with db.transaction() as session:
         key = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
         if key is None:
             raise NotFound(N_("We could not find that key"))
         if key.revoked_at is None:
             key.revoked_at = utcnow()
-            audit(session, actor, "api_key.revoked", detail={"api_key": key.id})
+            # Whoever held the key must not keep hearing about cases through the webhooks
+            # it subscribed: they end with it.
+            ended = session.scalars(
+                update(WebhookSubscription)
+                .where(WebhookSubscription.api_key_id == key.id, WebhookSubscription.active)
+                .values(active=False, disabled_at=key.revoked_at)
+                .returning(WebhookSubscription.id)
+            ).all()
+            audit(
+                session,
+                actor,
+                "api_key.revoked",
+                detail={"api_key": key.id, "webhooks_ended": sorted(ended)},
+            )
 
 
 def list_keys(db: Database) -> list[ApiKey]:

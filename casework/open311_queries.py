@@ -107,9 +107,10 @@ def search_requests(
 ) -> list[ServiceRequest]:
     """The grievances `search` matches in `actor`'s scope, newest first, at most 1000.
 
-    Like the console's queues and exports, a list carries no complaint text: that is read
-    one request at a time, and each read is audited as a case view. The search itself is
-    audited with how many it returned, as a queue export is.
+    Like the console's queues and exports, a list carries no free text (the complaint, an
+    officer's reason): that is read one request at a time, and each read is audited as a
+    case view. The search itself is audited with how many it returned, as a queue export
+    is.
     """
     query = _grievances(actor)
     if search.references:
@@ -125,9 +126,10 @@ def search_requests(
     query = query.order_by(Case.created_at.desc(), Case.id.desc()).limit(MAX_REQUESTS)
     with db.transaction() as session:
         found = list(session.scalars(query))
-        reasons = _status_reasons(session, found)
         audit(session, actor, "open311.requests_read", detail={"count": len(found)})
-        return [_request(g, reasons.get(g.id), description=False) for g in found]
+        # No officer's reason either: it is free text too (it may name a person or a
+        # number), so it comes only with the one request, whose read is audited.
+        return [_request(g, None, description=False) for g in found]
 
 
 def read_request(db: Database, actor: Actor, reference: str) -> ServiceRequest | None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework.actors import Actor
-from casework.models import AuditLog, Case, CaseEvent, OutboundMessage
+from casework.models import AuditLog, Case, CaseEvent, OutboundMessage, utcnow
 from casework.references import format_reference, new_reference
 from casework.webhook_events import queue_webhooks
 
@@ -79,6 +79,9 @@ def record_event(
         actor_staff_id=actor.staff_id,
         actor_api_key_id=actor.api_key_id,
     )
+    # Anything on the timeline changes the case for whoever syncs by `updated_at` (a
+    # note or a message changes no column of `cases` by itself).
+    case.updated_at = utcnow()
     session.add(event)
     session.flush()  # the event's id goes on the SMS that reports it
     queue_webhooks(session, case, event)  # in this transaction: told only if it commits

@@ -95,8 +95,10 @@ def event_payload(
     from_agency_id: int | None,
 ) -> dict[str, Any]:
     """The event as subscribers receive it (the delivery's `id` goes first when sent)."""
+    # The reference names the case (as /api/v1/cases/{reference} does), never the row id:
+    # ids count up across every agency, and would tell a subscriber how many cases the
+    # whole system takes in.
     summary: dict[str, Any] = {
-        "id": case.id,
         "reference": case.reference,
         "kind": case.kind,
         "status": case.status,

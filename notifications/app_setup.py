@@ -76,14 +76,15 @@ def build_relay(app: Flask, doorbell: Doorbell | None = None) -> Relay:
                 target=_refresh_dashboards, args=(db, counting), name="dashboards", daemon=True
             ).start()
 
+    settings = relay_settings(config)
     return Relay(
         db,
         build_gateway(config),
-        relay_settings(config),
+        settings,
         doorbell=doorbell or (RedisDoorbell(client) if client else LocalDoorbell()),
         send_rate=RedisSendRate(client, rate) if client else LocalSendRate(rate),
         webhook_sender=WebhookSender(
-            private_addresses=config["PORTAL_ENV"] != "production",
+            settings.webhook_timeout, private_addresses=config["PORTAL_ENV"] != "production"
         ),
         periodic=[
             (float(config["SWEEP_EVERY_SECONDS"]), overdue_sweep),

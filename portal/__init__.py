@@ -116,5 +116,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     api.init_app(app)
     # Last: it limits the views that every blueprint above registered.
-    rate_limits.init_app(app, machine_blueprints=machine_interfaces)
+    rate_limits.init_app(app)
     return app

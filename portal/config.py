@@ -56,6 +56,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] = os.environ) -> 
         "AT_SENDER_ID": get("AT_SENDER_ID"),
         "AT_API_URL": get("AT_API_URL"),
         "AT_CALLBACK_TOKEN": get("AT_CALLBACK_TOKEN"),
+        # What Open311 discovery tells partners: whom to ask, and how to get a key.
+        "OPEN311_CONTACT": get("OPEN311_CONTACT"),
+        "OPEN311_KEY_SERVICE": get("OPEN311_KEY_SERVICE"),
         "SMS_RATE_PER_SECOND": _number("SMS_RATE_PER_SECOND", get("SMS_RATE_PER_SECOND", "10")),
         "SMS_RETRY_WINDOW_HOURS": _number(
             "SMS_RETRY_WINDOW_HOURS", get("SMS_RETRY_WINDOW_HOURS", "24")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_limiter import Limiter
@@ -26,7 +26,6 @@ from werkzeug.exceptions import TooManyRequests
 from casework.abuse_limits import LIMITS, AbuseLimits, parse_table, wait_words
 from casework.errors import InvalidInput
 from casework.phones import normalise_phone
-from portal.api.problems import is_api_request, problem
 from portal.config import ConfigError
 
 RULES = "_abuse_limits"
@@ -87,7 +86,7 @@ def sent(response: Response) -> bool:
     return redirected(response) and urlsplit(response.location or "").path.endswith("/sent")
 
 
-def init_app(app: Flask, *, machine_blueprints: tuple[Blueprint, ...] = ()) -> None:
+def init_app(app: Flask) -> None:
     config = app.config
     redis_url = config.get("REDIS_URL")
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
@@ -120,13 +119,6 @@ def init_app(app: Flask, *, machine_blueprints: tuple[Blueprint, ...] = ()) -> N
         seconds = max(1, math.ceil(current.window.reset_time - time.time())) if current else 3600
         message, params = wait_words(seconds)
         wait = gettext(message, **params)
-        if is_api_request():
-            return problem(
-                429,
-                "Too many requests",
-                f"Try again in {seconds} s.",
-                headers={"Retry-After": str(seconds)},
-            )
         view = app.view_functions.get(request.endpoint or "")
         refused = next((r.refused for r in getattr(view, RULES, ()) if r.refused), None)
         if refused is not None:
@@ -141,12 +133,6 @@ def init_app(app: Flask, *, machine_blueprints: tuple[Blueprint, ...] = ()) -> N
     abuse = AbuseLimits(limiter.storage, table, config["SECRET_KEY"])
     # The same counts, for the channels that know their key only inside (USSD, SMS).
     app.extensions["abuse_limits"] = abuse
-    # Every call, any method, counted per key: agencies' systems, not people. Hashed
-    # like every other key, so no address sits in the storage.
-    for blueprint in machine_blueprints:
-        limiter.limit(texts["api_call_per_key"], key_func=lambda: abuse.key(_presented_key()))(
-            blueprint
-        )
     for endpoint, view in list(app.view_functions.items()):
         limited_view = view
         for rule in getattr(view, RULES, ()):
@@ -159,15 +145,6 @@ def init_app(app: Flask, *, machine_blueprints: tuple[Blueprint, ...] = ()) -> N
                 deduct_when=rule.counts,
             )(limited_view)
         app.view_functions[endpoint] = limited_view
-
-
-def _presented_key() -> str:
-    """The public half of the key the call presents (checked later, by the blueprint), or
-    the caller's address when it presents none."""
-    presented = request.headers.get("Authorization", "").rpartition(" ")[2]
-    presented = presented or request.values.get("api_key", "")
-    prefix = presented.split("_")[1] if presented.count("_") >= 2 else ""
-    return f"key:{prefix}" if prefix else f"address:{request.remote_addr}"
 
 
 def _hashed(abuse: AbuseLimits, rule: Rule) -> Callable[[], str]:

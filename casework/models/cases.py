@@ -57,6 +57,8 @@ class Case(Timestamped, Base):
         Index("ix_cases_declined_due", "kind", "due_at", "id", **_where(DECLINED)),
         # The dashboard's weekly trend and medians: the cases of a kind lodged lately.
         Index("ix_cases_kind_created", "kind", "created_at"),
+        # Agencies' systems syncing what changed since their last call (/api/v1).
+        Index("ix_cases_updated", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -106,19 +106,38 @@ def actor() -> Actor:
 @blueprint.before_request
 def _authenticate() -> ResponseReturnValue | None:
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
-    found = authenticate(db(), presented) if scheme.lower() == "bearer" else None
+    bearer = scheme.lower() == "bearer" and presented.isprintable()
+    found = authenticate(db(), presented) if bearer else None
     if found is None:
-        return problem(
+        refused = _count("api_key_failure_per_address", request.remote_addr)
+        return refused or problem(
             401,
             TITLE_OF[401],
             "Send the agency's API key as `Authorization: Bearer <key>`.",
             headers={"WWW-Authenticate": 'Bearer realm="thusa"'},
         )
+    refused = _count("api_call_per_key", str(found.api_key_id))
+    if refused is not None:
+        return refused
     g.api_actor = found
     if request.method in ("POST", "PUT", "PATCH") and not request.is_json:
         # Read as anything else, the body would be taken as empty: say what went wrong.
         return problem(415, "Unsupported media type", "Send the body as application/json.")
+    if request.is_json and request.get_data() and request.get_json(silent=True) is None:
+        return problem(400, TITLE_OF[400], "The body is not valid JSON.")
     return None
+
+
+def _count(limit: str, value: str | None) -> Response | None:
+    """One call counted against `limit` (casework.abuse_limits); the 429 past it."""
+    limits = current_app.extensions.get("abuse_limits")  # absent: limits turned off
+    refusal = limits.hit(limit, value) if limits is not None and value else None
+    if refusal is None:
+        return None
+    wait = str(refusal.retry_after)
+    return problem(
+        429, "Too many requests", f"Try again in {wait} s.", headers={"Retry-After": wait}
+    )
 
 
 @blueprint.errorhandler(CaseworkError)
@@ -155,9 +174,9 @@ for _error_class in DATABASE_UNAVAILABLE:
 
 def responses(**statuses: Any) -> SpecResponse:
     """A spectree Response with the refusals every authenticated call can give."""
-    return SpecResponse(HTTP_401=Problem, HTTP_503=Problem, **statuses)
+    return SpecResponse(HTTP_401=Problem, HTTP_429=Problem, HTTP_503=Problem, **statuses)
 
 
 def write_responses(**statuses: Any) -> SpecResponse:
     """`responses` for a call with a JSON body, which refuses any other kind of body."""
-    return responses(HTTP_415=Problem, **statuses)
+    return responses(HTTP_400=Problem, HTTP_415=Problem, **statuses)

@@ -45,7 +45,7 @@ def cases_list(query: CaseQuery) -> Any:
 def case_get(reference: str) -> Any:
     """One case whole: the citizen, the details of its kind, the timeline, and the
     transitions this key may make now. Reading it is audited."""
-    found = case_detail(db(), actor(), reference)
+    found = case_detail(db(), actor(), reference) if _is_reference(reference) else None
     if found is None:
         abort(404)
     return CaseDetail.model_validate(found)
@@ -90,8 +90,14 @@ def case_note(reference: str, json: NoteIn) -> Any:
     ), 201
 
 
+def _is_reference(text: str) -> bool:
+    # Anything else names no case: answered without asking the database (which refuses
+    # some characters, a NUL among them, with an error rather than "none").
+    return len(text) == 10 and text.isascii() and text.isdigit()
+
+
 def _case_id(reference: str) -> int:
-    case_id = case_id_in_scope(db(), actor(), reference)
+    case_id = case_id_in_scope(db(), actor(), reference) if _is_reference(reference) else None
     if case_id is None:
         abort(404)
     return case_id

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 Kind = Literal["application", "referral", "grievance"]
 Urgency = Literal["urgent", "high", "normal"]
@@ -34,7 +34,32 @@ def _timestamp(value: Any) -> Any:
     return value
 
 
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_timestamp)]
+def _plausible(value: dt.datetime) -> dt.datetime:
+    """Within years a case can have: far from the calendar's ends, where converting to
+    UTC (as the database stores it) would overflow."""
+    try:
+        utc = value.astimezone(dt.UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not 1970 <= utc.year <= 2100:
+        raise ValueError("Give a date between 1970 and 2100")
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    # A NUL cannot be stored in PostgreSQL at all, and the others are never meant:
+    # refused here, they are an answer that says so rather than an error or a stored oddity.
+    if _CONTROL.search(value):
+        raise ValueError("Remove the control characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_timestamp), AfterValidator(_plausible)]
 
 
 class FieldError(BaseModel):
@@ -56,10 +81,12 @@ class CaseQuery(Strict):
     status: str | None = Field(None, pattern=r"^[a-z_]{1,32}$")
     open: bool | None = Field(None, description="Only open (true) or only closed (false).")
     category: str | None = Field(None, pattern=r"^[a-z_]{1,32}$", description="Grievances.")
-    district: str | None = Field(None, min_length=1, max_length=100, description="Grievances.")
+    district: Text | None = Field(None, min_length=1, max_length=100, description="Grievances.")
     updated_since: Timestamp | None = None
     limit: int = Field(50, ge=1, le=200)
-    cursor: str | None = Field(None, max_length=64, description="`next_cursor` of the page before.")
+    cursor: Text | None = Field(
+        None, max_length=64, description="`next_cursor` of the page before."
+    )
 
 
 class CaseSummary(BaseModel):
@@ -133,27 +160,27 @@ class CaseDetail(CaseSummary):
 
 class TransitionIn(StrictBody):
     to: str = Field(pattern=r"^[a-z_]{1,32}$")
-    reason: str | None = Field(None, max_length=2000)
+    reason: Text | None = Field(None, max_length=2000)
 
 
 class NoteIn(StrictBody):
-    body: str = Field(min_length=1, max_length=2000)
+    body: Text = Field(min_length=1, max_length=2000)
     public: bool = Field(False, description="Public notes are sent to the citizen by SMS.")
 
 
 class ReferralIn(StrictBody):
-    to_agency: str = Field(min_length=1, max_length=32, description="The agency's code.")
-    reason: str = Field(min_length=1, max_length=2000)
+    to_agency: Text = Field(min_length=1, max_length=32, description="The agency's code.")
+    reason: Text = Field(min_length=1, max_length=2000)
     urgency: Urgency = "normal"
     source_case: str | None = Field(None, pattern=r"^[0-9]{10}$")
-    citizen_phone: str | None = Field(
+    citizen_phone: Text | None = Field(
         None, min_length=3, max_length=20, description="When there is no source case."
     )
-    service: str | None = Field(None, min_length=1, max_length=64, description="A service code.")
+    service: Text | None = Field(None, min_length=1, max_length=64, description="A service code.")
 
 
 class CitizenQuery(Strict):
-    phone: str = Field(min_length=3, max_length=20)
+    phone: Text = Field(min_length=3, max_length=20)
 
 
 class CitizenCases(Citizen):
@@ -194,8 +221,8 @@ class ServiceList(BaseModel):
 
 
 class WebhookIn(StrictBody):
-    url: str = Field(min_length=8, max_length=500)
-    events: list[str] = Field(default_factory=list, description="Empty: every event.")
+    url: Text = Field(min_length=8, max_length=500)
+    events: list[Text] = Field(default_factory=list, description="Empty: every event.")
 
 
 class Webhook(BaseModel):

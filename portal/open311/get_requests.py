@@ -144,8 +144,17 @@ def _moment(name: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(_UNENCODED_OFFSET.sub(r"+\1", raw))
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None:
+    if moment is None or moment.tzinfo is None or not _plausible(moment):
         raise Open311Error(
             400, f"{name} must be a W3C datetime with a time zone, like 2010-01-01T00:00:00Z"
         )
     return moment
+
+
+def _plausible(moment: dt.datetime) -> bool:
+    """Within the years a request can have: far enough from the calendar's ends that
+    the search window and the database's UTC never overflow."""
+    try:
+        return 1970 <= moment.astimezone(dt.UTC).year <= 2100
+    except OverflowError:
+        return False

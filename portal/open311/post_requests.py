@@ -68,8 +68,8 @@ def create_request(fmt: str) -> ResponseReturnValue:
     config = current_app.config
     phone = _phone(form.get("phone"), config["PORTAL_COUNTRY"])
     anonymous = phone is None or attributes.get("anonymous") == "true"
-    keys = _idempotency_keys(actor.api_key_id, form)
-    earlier = lodged_before(get_db(), keys)
+    keys = _idempotency_keys(actor.api_key_id, form, phone)
+    earlier = lodged_before(get_db(), keys) if keys else None
     if earlier is not None:
         return _answer(fmt, earlier, category.code, anonymous, phone, pin=None, again=True)
     try:
@@ -85,7 +85,7 @@ def create_request(fmt: str) -> ResponseReturnValue:
             district=place.district,
             anonymous=anonymous,
             name=None if anonymous else _name(form),
-            idempotency_key=keys[0],
+            idempotency_key=keys[0] if keys else None,
             holidays=config["PUBLIC_HOLIDAYS"],
             recorded_by=actor,
             # The partner, not this service, showed the citizen any privacy notice: none
@@ -220,15 +220,24 @@ def _language() -> str:
     return request.accept_languages.best_match(offered) or offered[0]
 
 
-def _idempotency_keys(api_key_id: int | None, form: MultiDict[str, str]) -> list[str]:
+def _idempotency_keys(
+    api_key_id: int | None, form: MultiDict[str, str], phone: str | None
+) -> list[str]:
     """The case idempotency keys this request could have been lodged under: the one to
     lodge it under first. Hashed with the API key's id: one partner's keys never meet
-    another's, and none of the form's text is kept in them."""
+    another's, and none of the form's text is kept in them.
+
+    Without the header, the same form from the same key a moment later is a retry only
+    when it names a phone: two citizens at one kiosk may send the very same short
+    anonymous complaint, and neither may lose theirs (nor its PIN) to the other's.
+    """
     header = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
     if header:
         if len(header) > 255:
             raise Open311Error(400, f"{IDEMPOTENCY_HEADER} may be at most 255 characters")
         return [_digest([api_key_id, "header", header])]
+    if phone is None:
+        return []
     sent = sorted((name, value) for name, value in form.items(multi=True) if name != "api_key")
     window = int(time.time() // RETRY_WINDOW_SECONDS)
     # This window's key and the last one's: a retry just past the boundary still matches.

@@ -64,3 +64,15 @@ def test_the_command_prints_the_key_once_and_lists_it_without_its_secret(app, db
         args=["api-keys", "create", "--agency", "nobody", "--role", "case_officer", "--name", "X"]
     )
     assert refused.exit_code != 0 and "agency" in refused.output
+
+
+def test_revoking_a_key_ends_the_webhooks_it_subscribed(db):
+    from casework.webhooks import list_subscriptions, subscribe
+
+    create_agency(db, code="sassa")
+    issued = issue_key(db, Actor.system(), agency_code="sassa", role="supervisor", name="BI")
+    actor = authenticate(db, issued.key)
+    subscribe(db, actor, url="https://bi.sassa.example/hooks", events=[])
+    revoke_key(db, Actor.system(), issued.prefix)
+    other = issue_key(db, Actor.system(), agency_code="sassa", role="supervisor", name="New")
+    assert list_subscriptions(db, authenticate(db, other.key)) == []

@@ -327,3 +327,13 @@ def test_sweep_is_done_as_the_system(db, world):
             )
         ).all()
     assert actors == [Actor.system().type]
+
+
+def test_sweep_every_status_an_agency_owes_a_step_in_is_open():
+    # The sweep reads only open cases (their index); a status owed yet closed would be
+    # skipped silently.
+    from casework.sweep import AGENCY_OWES
+    from casework.workflows import WORKFLOWS
+
+    for kind, statuses in AGENCY_OWES.items():
+        assert all(WORKFLOWS[kind].is_open(status) for status in statuses), kind

@@ -304,3 +304,76 @@ def test_api_limits_calls_per_key_and_says_when_to_come_back(make_app, database_
     # Another key of the same agency has its own count.
     other = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {two.key}"})
     assert other.status_code == 200
+
+
+def test_api_wrong_keys_are_limited_per_address_and_never_use_up_a_real_keys_count(
+    make_app, database_url, db
+):
+    app = make_app(
+        {"DATABASE_URL": database_url},
+        TESTING=True,
+        RATE_LIMITS={
+            "api_call_per_key": "3 per minute",
+            "api_key_failure_per_address": "3 per minute",
+        },
+    )
+    create_agency(db, code="dsd", short_name="DSD", intake=True)
+    key = issue_key(db, Actor.system(), agency_code="dsd", role="supervisor", name="CRM")
+    # Someone who learnt the key's public prefix tries secrets from their own address.
+    forged = {"Authorization": f"Bearer thusa_{key.prefix}_not-the-secret"}
+    attacker = app.test_client()
+    tries = [
+        attacker.get("/api/v1/cases", headers=forged, environ_base={"REMOTE_ADDR": "198.51.100.9"})
+        for _ in range(4)
+    ]
+    assert [t.status_code for t in tries] == [401, 401, 401, 429]
+    # The agency's own system, from its address, is not held back by any of that.
+    real = {"Authorization": f"Bearer {key.key}"}
+    own = app.test_client().get(
+        "/api/v1/cases", headers=real, environ_base={"REMOTE_ADDR": "203.0.113.5"}
+    )
+    assert own.status_code == 200
+
+
+def test_api_refuses_control_characters_and_impossible_dates_clearly(client, scene):
+    case = scene["cases"][0]
+    headers = scene["triage"]
+    note = client.post(
+        f"/api/v1/cases/{case.reference}/notes", json={"body": "a\u0000b"}, headers=headers
+    )
+    assert note.status_code == 422 and note.json["errors"][0]["field"] == "body"
+    for since in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "0.5"):
+        answer = client.get("/api/v1/cases", query_string={"updated_since": since}, headers=headers)
+        assert answer.status_code == 422, since
+    assert client.get("/api/v1/cases?district=a%00b", headers=headers).status_code == 422
+    assert client.get("/api/v1/cases/12345%0067890", headers=headers).status_code == 404
+    hook = client.post(
+        "/api/v1/webhooks", json={"url": "https://a\u0000.example/x"}, headers=headers
+    )
+    assert hook.status_code == 422
+    with scene["db"].read() as session:
+        assert session.scalars(select(CaseEvent.body).where(CaseEvent.type == "note")).all() == []
+
+
+def test_api_updated_since_finds_a_case_that_only_got_a_note(client, scene):
+    case = scene["cases"][0]
+    since = dt.datetime.now(dt.UTC).isoformat()
+    client.post(
+        f"/api/v1/cases/{case.reference}/notes",
+        json={"body": "We called.", "public": True},
+        headers=scene["triage"],
+    )
+    changed = client.get(
+        "/api/v1/cases", query_string={"updated_since": since}, headers=scene["triage"]
+    ).json["cases"]
+    assert [c["reference"] for c in changed] == [case.reference]
+
+
+def test_api_says_when_the_body_is_not_json(client, scene):
+    answer = client.post(
+        f"/api/v1/cases/{scene['cases'][0].reference}/notes",
+        data='{"body": "unfinished',
+        content_type="application/json",
+        headers=scene["triage"],
+    )
+    assert answer.status_code == 400 and "not valid JSON" in answer.json["detail"]

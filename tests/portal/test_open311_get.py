@@ -245,6 +245,11 @@ def test_status_follows_the_grievance_workflow(client, directory, triage):
         grievance = session.get(Grievance, case)
     assert found["updated_datetime"] == grievance.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ids(client, triage, status="closed") == [reference]
+    # A list carries no officer's words: only the one request, whose read is audited.
+    listed = body(get(client, "requests.json", triage, status="closed"))
+    assert listed[0]["status_notes"] == (
+        "resolved: resolved (the citizen may reopen it until it is closed)"
+    )
 
     citizen = Actor.citizen(grievance.citizen_id, "web")
     transition(directory, case, "reopened", citizen, reason="Only half was paid, call 0821234567")
@@ -278,3 +283,14 @@ def test_control_characters_sent_to_the_api_are_never_a_500(client, directory, t
     assert found["description"] == "No NUL here"
     assert get(client, "requests.json", "thusa_ab\x00c_secret").status_code == 403
     assert get(client, "requests.json", triage, service_code="pay\x00ment").status_code == 404
+
+
+def test_dates_at_the_ends_of_the_calendar_are_a_400_not_a_500(client, directory, triage):
+    for name, moment in (
+        ("start_date", "9999-12-31T00:00:00Z"),
+        ("end_date", "0001-01-01T00:00:00Z"),
+        ("start_date", "0001-01-01T00:00:00+14:00"),
+    ):
+        answer = get(client, "requests.json", triage, **{name: moment})
+        assert answer.status_code == 400, (name, moment)
+        assert body(answer)[0]["code"] == 400

@@ -136,13 +136,20 @@ def test_without_a_phone_it_is_anonymous_and_the_pin_comes_back_once(client, dir
     assert pin.isdigit() and grievance.pin_hash and pin not in grievance.pin_hash
     assert count(directory, OutboundMessage) == 0  # nobody to text
 
-    again = body(post(client, key, phone="", first_name="", last_name=""))[0]
-    assert again["service_request_id"] == grievance.reference
-    assert (
-        pin not in again["service_notice"]
-        and "PIN was in the first answer" in (again["service_notice"])
-    )
-    assert count(directory, Grievance) == 1
+    # The same words again, with no phone and no Idempotency-Key: another citizen at the
+    # same kiosk, whose complaint (and PIN) must not be lost to the first one's.
+    other = body(post(client, key, phone="", first_name="", last_name=""))[0]
+    assert other["service_request_id"] != grievance.reference
+    assert "Anonymous: give the citizen the reference and PIN " in other["service_notice"]
+    assert count(directory, Grievance) == 2
+
+    # A partner that retries says so with the header, and gets the first answer's case.
+    once = {"Idempotency-Key": "kiosk-7-0042"}
+    first = body(post(client, key, phone="", first_name="", last_name="", headers=once))[0]
+    again = body(post(client, key, phone="", first_name="", last_name="", headers=once))[0]
+    assert again["service_request_id"] == first["service_request_id"]
+    assert "PIN was in the first answer" in again["service_notice"]
+    assert count(directory, Grievance) == 3
 
 
 def test_anonymous_with_a_phone_texts_the_pin_and_keeps_no_number(client, directory, key):

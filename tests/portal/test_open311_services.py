@@ -121,7 +121,7 @@ def test_too_many_calls_from_one_address_are_refused_in_the_spec_shape(make_app,
     app = make_app(
         {"DATABASE_URL": database_url},
         TESTING=True,
-        OPEN311_RATE_LIMITS={"open311_per_address": "2 per minute"},
+        RATE_LIMITS={"open311_per_address": "2 per minute"},
     )
     client = app.test_client()
     for _ in range(2):
@@ -154,7 +154,7 @@ def test_an_unexpected_error_is_a_spec_shaped_500_not_a_page(client, directory, 
 
 
 def test_workers_share_one_count_in_redis(make_app, database_url, redis_url):
-    limits = {"OPEN311_RATE_LIMITS": {"open311_per_address": "3 per minute"}}
+    limits = {"RATE_LIMITS": {"open311_per_address": "3 per minute"}}
     workers = [
         make_app({"DATABASE_URL": database_url, "REDIS_URL": redis_url}, TESTING=True, **limits)
         for _ in range(2)

@@ -132,8 +132,11 @@ def upgrade() -> None:
                 ["id"],
             )
 
+    op.create_index("ix_cases_updated", "cases", ["updated_at", "id"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_updated", table_name="cases")
     for table in ACTOR_TABLES:
         if op.get_bind().dialect.name == "sqlite":
             # Native (SQLite 3.35+), as in 0007: a batch copy would have to drop
