@@ -80,8 +80,10 @@ def record_event(
         actor_api_key_id=actor.api_key_id,
     )
     # Anything on the timeline changes the case for whoever syncs by `updated_at` (a
-    # note or a message changes no column of `cases` by itself).
-    case.updated_at = utcnow()
+    # note or a message changes no column of `cases` by itself). A case just created
+    # has it from its insert: setting it again would cost every submission an UPDATE.
+    if type != "created":
+        case.updated_at = utcnow()
     session.add(event)
     session.flush()  # the event's id goes on the SMS that reports it
     queue_webhooks(session, case, event)  # in this transaction: told only if it commits
