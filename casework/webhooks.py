@@ -19,11 +19,19 @@ from sqlalchemy import func, select
 from casework.actors import Actor
 from casework.database import Database
 from casework.errors import N_, InvalidInput, NotFound, NotPermitted
-from casework.models import WebhookSubscription, utcnow
+from casework.models import WebhookDelivery, WebhookSubscription, utcnow
 from casework.recording import audit
 from casework.webhook_events import EVENTS
 
-__all__ = ["EVENTS", "SubscriptionView", "list_subscriptions", "subscribe", "unsubscribe"]
+__all__ = [
+    "EVENTS",
+    "DeliveryView",
+    "SubscriptionView",
+    "delivery_log",
+    "list_subscriptions",
+    "subscribe",
+    "unsubscribe",
+]
 
 URL_MAX = 500
 # Every event is sent to every matching subscription: a cap keeps one agency from turning
@@ -124,6 +132,54 @@ def unsubscribe(db: Database, actor: Actor, subscription_id: int) -> None:
         subscription.active = False
         subscription.disabled_at = utcnow()
         audit(session, actor, "webhook.unsubscribed", detail={"subscription": subscription.id})
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    """One delivery as its agency sees it: what was sent and how it went, for finding
+    out why a system stopped hearing (never the body's secret parts: there are none)."""
+
+    id: int
+    event: str
+    reference: str | None
+    status: str
+    attempts: int
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+    response_status: int | None
+    failure_reason: str | None
+
+
+def delivery_log(
+    db: Database, actor: Actor, subscription_id: int, *, status: str | None, limit: int
+) -> list[DeliveryView]:
+    """A subscription's deliveries, newest first (`status` narrows them). Ended
+    subscriptions keep theirs; another agency's subscription is NotFound."""
+    agency_id = _agency_of(actor)
+    with db.read() as session:
+        subscription = session.get(WebhookSubscription, subscription_id)
+        if subscription is None or subscription.agency_id != agency_id:
+            raise NotFound(N_("We could not find that webhook"))
+        query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
+        if status:
+            query = query.where(WebhookDelivery.status == status)
+        rows = session.scalars(query.order_by(WebhookDelivery.id.desc()).limit(limit))
+        return [
+            DeliveryView(
+                id=row.id,
+                event=row.event,
+                reference=(row.payload.get("case") or {}).get("reference"),
+                status=row.status,
+                attempts=row.attempts,
+                created_at=row.created_at,
+                sent_at=row.sent_at,
+                next_attempt_at=row.next_attempt_at if row.status == "queued" else None,
+                response_status=row.response_status,
+                failure_reason=row.failure_reason,
+            )
+            for row in rows
+        ]
 
 
 def _agency_of(actor: Actor) -> int:

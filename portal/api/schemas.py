@@ -239,3 +239,25 @@ class WebhookCreated(Webhook):
 
 class WebhookList(BaseModel):
     webhooks: list[Webhook]
+
+
+class DeliveryQuery(Strict):
+    status: Literal["queued", "sending", "sent", "failed", "expired"] | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+class Delivery(BaseModel):
+    id: int = Field(description="The `Thusa-Delivery` header it was (or will be) sent with.")
+    event: str
+    reference: str | None = Field(description="The case it was about.")
+    status: str = Field(description="queued, sending, sent, failed or expired.")
+    attempts: int
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None = Field(description="When a queued one is tried next.")
+    response_status: int | None = Field(description="Your server's last HTTP status.")
+    failure_reason: str | None
+
+
+class DeliveryList(BaseModel):
+    deliveries: list[Delivery]

@@ -7,9 +7,16 @@ from typing import Any
 
 from flask import abort, current_app
 
-from casework.webhooks import list_subscriptions, subscribe, unsubscribe
+from casework.webhooks import delivery_log, list_subscriptions, subscribe, unsubscribe
 from portal.api.blueprint import actor, blueprint, db, responses, spec, write_responses
-from portal.api.schemas import Problem, WebhookCreated, WebhookIn, WebhookList
+from portal.api.schemas import (
+    DeliveryList,
+    DeliveryQuery,
+    Problem,
+    WebhookCreated,
+    WebhookIn,
+    WebhookList,
+)
 
 MAX_ID = 2**31 - 1
 
@@ -54,3 +61,19 @@ def webhook_delete(subscription_id: int) -> Any:
     done = current_app.response_class(status=204)
     done.headers.remove("Content-Type")  # no body, so no type of body
     return done
+
+
+@blueprint.get("/webhooks/<int:subscription_id>/deliveries")
+@spec.validate(
+    query=DeliveryQuery,
+    resp=responses(HTTP_200=DeliveryList, HTTP_404=Problem, HTTP_422=Problem),
+    tags=["webhooks"],
+    operation_id="listWebhookDeliveries",
+)
+def webhook_deliveries(subscription_id: int, query: DeliveryQuery) -> Any:
+    """What was sent to this subscription and how each went, newest first: the answer
+    to "why did our system stop hearing?" (`?status=failed`)."""
+    if subscription_id > MAX_ID:
+        abort(404)
+    found = delivery_log(db(), actor(), subscription_id, status=query.status, limit=query.limit)
+    return DeliveryList.model_validate({"deliveries": [asdict(view) for view in found]})

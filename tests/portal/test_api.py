@@ -377,3 +377,36 @@ def test_api_says_when_the_body_is_not_json(client, scene):
         headers=scene["triage"],
     )
     assert answer.status_code == 400 and "not valid JSON" in answer.json["detail"]
+
+
+def test_api_shows_an_agency_how_its_deliveries_went(client, scene, fake):
+    from notifications.gateways import AfricasTalkingGateway
+    from notifications.relay import Relay, RelaySettings
+    from tests.webhook_receiver import WebhookReceiver
+
+    db = scene["db"]
+    with WebhookReceiver() as receiver:
+        created = client.post(
+            "/api/v1/webhooks", json={"url": receiver.url + "/hooks"}, headers=scene["triage"]
+        ).json
+        receiver.secrets["/hooks"] = created["secret"]
+        receiver.answer("/hooks", 410)  # the agency's server says "gone"
+        case = scene["cases"][0]
+        client.post(
+            f"/api/v1/cases/{case.reference}/transitions",
+            json={"to": "acknowledged"},
+            headers=scene["triage"],
+        )
+        gateway = AfricasTalkingGateway(fake.username, fake.api_key, api_url=fake.url)
+        Relay(db, gateway, RelaySettings()).run_once()
+    url = f"/api/v1/webhooks/{created['id']}/deliveries"
+    failed = client.get(url, query_string={"status": "failed"}, headers=scene["triage"]).json
+    [delivery] = failed["deliveries"]
+    assert delivery["event"] == "case.status_changed"
+    assert delivery["reference"] == case.reference
+    assert (delivery["response_status"], delivery["failure_reason"]) == (410, "HTTP 410")
+    assert client.get(url, query_string={"status": "sent"}, headers=scene["triage"]).json == {
+        "deliveries": []
+    }
+    # Another agency's system cannot read them.
+    assert client.get(url, headers=scene["officer"]).status_code == 404
