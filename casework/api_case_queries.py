@@ -20,6 +20,7 @@ from casework.errors import N_, InvalidInput
 from casework.models import Agency, Case, CaseEvent, Citizen, Grievance, Role, Service, StaffUser
 from casework.recording import audit
 from casework.services.transition import on_the_right_side
+from casework.staff_case_view import open_case
 from casework.staff_queries import in_scope
 from casework.workflows import WORKFLOWS
 
@@ -97,15 +98,10 @@ def case_id_in_scope(db: Database, actor: Actor, reference: str) -> int | None:
 def case_detail(db: Database, actor: Actor, reference: str) -> dict[str, Any] | None:
     """The whole case with its timeline, if in scope; the read is audited."""
     with db.transaction() as session:
-        case = session.scalars(
-            in_scope(select(Case), actor).where(Case.reference == reference)
-        ).one_or_none()
-        if case is None:
+        opened = open_case(session, actor, reference)
+        if opened is None:
             return None
-        audit(session, actor, "case.viewed", case=case)
-        events = session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-        )
+        case, events = opened
         detail = summary_of(case) | {
             "citizen": _citizen(case),
             "assigned_to": _officer(session, case.assigned_to_id),

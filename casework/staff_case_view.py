@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from casework.actors import Actor
 from casework.database import Database
@@ -31,17 +32,10 @@ class StaffCaseView:
 def staff_case(db: Database, actor: Actor, reference: str) -> StaffCaseView | None:
     """A case with its whole timeline and documents, if in scope; the read is audited."""
     with db.transaction() as session:
-        case = session.scalars(
-            in_scope(select(Case), actor).where(Case.reference == reference)
-        ).one_or_none()
-        if case is None:
+        opened = open_case(session, actor, reference)
+        if opened is None:
             return None
-        audit(session, actor, "case.viewed", case=case)
-        events = list(
-            session.scalars(
-                select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-            )
-        )
+        case, events = opened
         details = {
             key: getattr(case, key)
             for key in (
@@ -76,6 +70,23 @@ def staff_case(db: Database, actor: Actor, reference: str) -> StaffCaseView | No
         documents_of_case(db, view.row.id),
         view.details,
     )
+
+
+def open_case(
+    session: Session, actor: Actor, reference: str
+) -> tuple[Case, list[CaseEvent]] | None:
+    """The case with this reference and its whole timeline, if `actor` may see it; the
+    look is audited in the caller's transaction (staff console and API alike)."""
+    case = session.scalars(
+        in_scope(select(Case), actor).where(Case.reference == reference)
+    ).one_or_none()
+    if case is None:
+        return None
+    audit(session, actor, "case.viewed", case=case)
+    events = session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+    )
+    return case, list(events)
 
 
 def citizen_id_for_phone(db: Database, phone: str) -> int | None:
