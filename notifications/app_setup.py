@@ -24,7 +24,6 @@ from notifications.doorbell import Doorbell, LocalDoorbell, RedisDoorbell, ring_
 from notifications.gateways import build_gateway
 from notifications.relay import Relay, RelaySettings
 from notifications.send_rate import LocalSendRate, RedisSendRate
-from notifications.webhook_relay import ring_for_webhooks
 from notifications.webhook_sender import WebhookSender
 
 log = logging.getLogger(__name__)
@@ -128,7 +127,6 @@ def init_app(app: Flask) -> None:
     client = app.extensions.get("redis")
     doorbell: Doorbell = RedisDoorbell(client) if client else LocalDoorbell()
     ring_on_commit(db, doorbell)
-    ring_for_webhooks(db, doorbell)
     if app.config["SMS_RELAY_THREAD"]:
         # The dev server's relay: the same process, so the local doorbell reaches it.
         relay = build_relay(app, doorbell=None if client else doorbell)

@@ -15,7 +15,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from casework.database import Database
-from casework.models import OutboundMessage
+from casework.models import OutboundMessage, WebhookDelivery
 
 log = logging.getLogger(__name__)
 CHANNEL = "thusa:outbox:doorbell"
@@ -74,10 +74,11 @@ class RedisDoorbell:
 
 
 def ring_on_commit(db: Database, doorbell: Doorbell) -> None:
-    """Ring after every commit that queued an OutboundMessage."""
+    """Ring after every commit that queued an SMS or a webhook delivery: the relay sends
+    both, so a change that queues only a delivery (an assignment) goes out at once too."""
 
     def before_flush(session: Session, *_: Any) -> None:
-        if any(isinstance(obj, OutboundMessage) for obj in session.new):
+        if any(isinstance(obj, (OutboundMessage, WebhookDelivery)) for obj in session.new):
             session.info["ring_doorbell"] = True
 
     def after_commit(session: Session) -> None:

@@ -14,15 +14,12 @@ import datetime as dt
 import logging
 import random
 import threading
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from casework import webhook_outbox
 from casework.database import Database
-from casework.models import WebhookDelivery, utcnow
+from casework.models import utcnow
 from casework.outbox_claims import EXPIRED
-from notifications.doorbell import Doorbell
 from notifications.gateways import FAILED, RETRY, SENT
 from notifications.retry_schedule import next_attempt_at
 from notifications.webhook_sender import PostResult, WebhookSender
@@ -151,24 +148,3 @@ def _log(delivery: webhook_outbox.ClaimedWebhook, result: PostResult) -> None:
             "response_status": result.response_status,
         },
     )
-
-
-def ring_for_webhooks(db: Database, doorbell: Doorbell) -> None:
-    """Ring the relay's doorbell after every commit that queued a webhook delivery, as
-    `notifications.doorbell.ring_on_commit` does for SMS: a change that sends no SMS (an
-    assignment) still reaches its subscribers at once, not on the next poll."""
-
-    def before_flush(session: Session, *_: Any) -> None:
-        if any(isinstance(obj, WebhookDelivery) for obj in session.new):
-            session.info["ring_for_webhooks"] = True
-
-    def after_commit(session: Session) -> None:
-        if session.info.pop("ring_for_webhooks", False):
-            doorbell.ring()
-
-    def after_rollback(session: Session) -> None:
-        session.info.pop("ring_for_webhooks", None)
-
-    db.listen("before_flush", before_flush)
-    db.listen("after_commit", after_commit)
-    db.listen("after_rollback", after_rollback)

@@ -15,11 +15,10 @@ from casework.database import Database
 from casework.models import WebhookDelivery, WebhookSubscription, utcnow
 from casework.services import transition
 from casework.webhooks import subscribe, unsubscribe
-from notifications.doorbell import LocalDoorbell
+from notifications.doorbell import LocalDoorbell, ring_on_commit
 from notifications.gateways import AfricasTalkingGateway
 from notifications.relay import Relay
 from notifications.send_rate import LocalSendRate
-from notifications.webhook_relay import ring_for_webhooks
 from notifications.webhook_sender import WebhookSender, sign
 from tests.casework.scenes import build_world
 from tests.conftest import truncate_all
@@ -302,7 +301,7 @@ def test_the_relay_logs_ids_and_statuses_but_no_secret_body_or_address(
 
 def test_committing_a_delivery_rings_the_doorbell_and_a_rollback_does_not(db, world, receiver):
     doorbell = LocalDoorbell()
-    ring_for_webhooks(db, doorbell)
+    ring_on_commit(db, doorbell)
     view, _ = subscribed(db, world, receiver)
     assert doorbell.wait(0) is False  # subscribing queues nothing
     with pytest.raises(RuntimeError), db.transaction() as session:
