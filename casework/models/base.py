@@ -52,6 +52,15 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+def plausible_moment(moment: dt.datetime) -> bool:
+    """Within the years a case can have: far from the calendar's ends, where converting
+    to UTC (as UTCDateTime stores it) or adding a search window would overflow."""
+    try:
+        return 1970 <= moment.astimezone(dt.UTC).year <= 2100
+    except OverflowError:
+        return False
+
+
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort
 
 from casework.api_case_queries import CaseFilters, case_detail, case_id_in_scope, list_cases
+from casework.references import is_valid
 from casework.services.add_note import add_note
 from casework.services.transition import transition
 from portal.api.blueprint import actor, blueprint, db, responses, spec, write_responses
@@ -45,7 +46,9 @@ def cases_list(query: CaseQuery) -> Any:
 def case_get(reference: str) -> Any:
     """One case whole: the citizen, the details of its kind, the timeline, and the
     transitions this key may make now. Reading it is audited."""
-    found = case_detail(db(), actor(), reference) if _is_reference(reference) else None
+    # Anything but a valid reference names no case: answered without asking the database
+    # (which refuses some characters, a NUL among them, with an error rather than "none").
+    found = case_detail(db(), actor(), reference) if is_valid(reference) else None
     if found is None:
         abort(404)
     return CaseDetail.model_validate(found)
@@ -90,14 +93,8 @@ def case_note(reference: str, json: NoteIn) -> Any:
     ), 201
 
 
-def _is_reference(text: str) -> bool:
-    # Anything else names no case: answered without asking the database (which refuses
-    # some characters, a NUL among them, with an error rather than "none").
-    return len(text) == 10 and text.isascii() and text.isdigit()
-
-
 def _case_id(reference: str) -> int:
-    case_id = case_id_in_scope(db(), actor(), reference) if _is_reference(reference) else None
+    case_id = case_id_in_scope(db(), actor(), reference) if is_valid(reference) else None
     if case_id is None:
         abort(404)
     return case_id

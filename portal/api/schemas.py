@@ -10,10 +10,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from casework.models.base import plausible_moment
+
 Kind = Literal["application", "referral", "grievance"]
 Urgency = Literal["urgent", "high", "normal"]
-Reference = Field(pattern=r"^[0-9]{10}$", description="The case reference: ten digits.")
-Slug = Field(pattern=r"^[a-z_]{1,32}$")
 
 
 class Strict(BaseModel):
@@ -35,13 +35,7 @@ def _timestamp(value: Any) -> Any:
 
 
 def _plausible(value: dt.datetime) -> dt.datetime:
-    """Within years a case can have: far from the calendar's ends, where converting to
-    UTC (as the database stores it) would overflow."""
-    try:
-        utc = value.astimezone(dt.UTC)
-    except OverflowError:
-        utc = None
-    if utc is None or not 1970 <= utc.year <= 2100:
+    if not plausible_moment(value):
         raise ValueError("Give a date between 1970 and 2100")
     return value
 

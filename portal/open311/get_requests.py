@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from casework.errors import InvalidInput
 from casework.grievance_categories import BY_CODE
 from casework.models import utcnow
+from casework.models.base import plausible_moment
 from casework.open311_queries import (
     MAX_REQUESTS,
     STATUSES_OF,
@@ -144,17 +145,8 @@ def _moment(name: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(_UNENCODED_OFFSET.sub(r"+\1", raw))
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None or not _plausible(moment):
+    if moment is None or moment.tzinfo is None or not plausible_moment(moment):
         raise Open311Error(
             400, f"{name} must be a W3C datetime with a time zone, like 2010-01-01T00:00:00Z"
         )
     return moment
-
-
-def _plausible(moment: dt.datetime) -> bool:
-    """Within the years a request can have: far enough from the calendar's ends that
-    the search window and the database's UTC never overflow."""
-    try:
-        return 1970 <= moment.astimezone(dt.UTC).year <= 2100
-    except OverflowError:
-        return False
