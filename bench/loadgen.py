@@ -41,6 +41,7 @@ class Stats:
     sessions: int = 0
     errors: int = 0
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)  # see hop_kind
     examples: list[str] = field(default_factory=list)
 
     def error(self, what: str) -> None:
@@ -180,7 +181,15 @@ async def hop(
     if stats.counting:
         stats.hops += 1
         stats.latencies.append(took)
+        stats.by_kind.setdefault(hop_kind(inputs, text), []).append(took)
     return text
+
+
+def hop_kind(inputs: list[str], reply: str) -> str:
+    """first (dialled), send (an application or complaint sent), menu (any other)."""
+    if not inputs:
+        return "first"
+    return "send" if reply.startswith("END ") and " sent" in reply else "menu"
 
 
 async def bare_walk(
@@ -256,6 +265,15 @@ async def run(spec: dict[str, Any]) -> dict[str, Any]:
         "p95_ms": _percentile(latencies, 95),
         "p99_ms": _percentile(latencies, 99),
         "max_ms": latencies[-1] * 1000 if latencies else 0.0,
+        # What the slowest hops were: each kind's share of hops, and its p50 and p99.
+        "kinds": {
+            kind: {
+                "share": len(took) / max(stats.hops, 1),
+                "p50_ms": _percentile(sorted(took), 50),
+                "p99_ms": _percentile(sorted(took), 99),
+            }
+            for kind, took in sorted(stats.by_kind.items())
+        },
         "own_used": pools.own_at,
         "anonymous_used": pools.anonymous_at,
         "phones_used": pools.next_phone - int(spec["phone_start"]),

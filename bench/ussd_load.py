@@ -7,7 +7,9 @@ The load generator (`bench.loadgen`, a process of its own) replays whole session
 applications, complaints, tracking by list, by reference and by reference and PIN.
 
 1. Throughput: a closed loop of sessions with no think time, the same number for both
-   apps; USSD hops per second against the bare endpoint's requests per second.
+   apps; USSD hops per second against the bare endpoint's requests per second. Also,
+   not a target: the bare endpoint keeping a session in Redis (`bench.bare_app`), the
+   floor any hop with a session has, to show how much of the gap is the session alone.
 2. Latency: 64 sessions with a think time between hops chosen so they offer a little over
    half the USSD capacity just measured; p99 of a hop's latency.
 """
@@ -83,6 +85,19 @@ def run(args: argparse.Namespace) -> list[Figure]:
                 "phone_start": 0,
             },
         )
+        _say("bare endpoint with a Redis session, %d sessions", THROUGHPUT_SESSIONS)
+        session_result = measure(
+            bare_process,
+            {
+                **common,
+                "run": "bare-session",
+                "mode": "bare",
+                "port": bare_port,
+                "path": "/ussd-session",
+                "concurrency": THROUGHPUT_SESSIONS,
+                "phone_start": 0,
+            },
+        )
         _say("USSD, %d sessions, no think time", THROUGHPUT_SESSIONS)
         real_result = measure(
             real_process,
@@ -117,7 +132,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
             },
         )
     servers.drop_database(url)
-    return figures(bare_result, real_result, latency, think_ms)
+    return figures(bare_result, session_result, real_result, latency, think_ms)
 
 
 def measure(server: subprocess.Popen[bytes], spec: dict[str, Any]) -> dict[str, Any]:
@@ -158,6 +173,14 @@ def measure(server: subprocess.Popen[bytes], spec: dict[str, Any]) -> dict[str, 
         1000 * result["cpu_seconds"] / hops,
         1000 * busy / hops,
     )
+    for kind, figures in result["kinds"].items():
+        _say(
+            "    %s hops: %.0f%%, p50 %.1f ms, p99 %.1f ms",
+            kind,
+            100 * figures["share"],
+            figures["p50_ms"],
+            figures["p99_ms"],
+        )
     for example in result["examples"]:
         _say("  error: %s", example)
     return result
@@ -215,12 +238,16 @@ def seed_cases(
 
 
 def figures(
-    bare: dict[str, Any], real: dict[str, Any], latency: dict[str, Any], think_ms: float
+    bare: dict[str, Any],
+    session: dict[str, Any],
+    real: dict[str, Any],
+    latency: dict[str, Any],
+    think_ms: float,
 ) -> list[Figure]:
     settings = servers.gunicorn_settings()
     closed = f"{THROUGHPUT_SESSIONS} sessions, no think time, {settings}"
     ratio = real["hops_per_second"] / bare["hops_per_second"]
-    errors = bare["errors"] + real["errors"] + latency["errors"]
+    errors = bare["errors"] + session["errors"] + real["errors"] + latency["errors"]
     offered = LATENCY_SESSIONS / (think_ms / 1000)
     share = latency["hops_per_second"] / real["hops_per_second"]
     loaded = (
@@ -232,6 +259,20 @@ def figures(
     )
     return [
         Figure(SECTION, "bare Flask endpoint", bare["hops_per_second"], "req/s", note=closed),
+        Figure(
+            SECTION,
+            "bare endpoint + Redis session",
+            session["hops_per_second"],
+            "req/s",
+            note=f"{closed}; lock+read, write+release: 2 Redis round trips",
+        ),
+        Figure(
+            SECTION,
+            "bare + session / bare requests",
+            session["hops_per_second"] / bare["hops_per_second"],
+            "x",
+            note="the floor of any hop that keeps a session in Redis",
+        ),
         Figure(
             SECTION,
             "USSD hops (apply, track, complaint)",

@@ -85,6 +85,7 @@ def lodge_grievance(
     # Anonymous on the web may leave no number: the reference and PIN show on screen.
     e164 = normalise_phone(phone, "ZZ", mobile_only=False) if phone else None
     pin = f"{secrets.randbelow(10_000):04d}" if anonymous else None
+    pin_hash = hash_pin(pin) if pin else None  # before the transaction: it takes a few ms
 
     with db.transaction() as session:
         earlier = case_for_idempotency_key(session, idempotency_key)
@@ -116,7 +117,7 @@ def lodge_grievance(
             office=office,
             district=office.district if office else district.strip(),  # type: ignore[union-attr]
             anonymous=anonymous,
-            pin_hash=hash_pin(pin) if pin else None,
+            pin_hash=pin_hash,
             priority="urgent" if BY_CODE[category].sensitive else "normal",
             due_at=acknowledge_by(category, now, holidays),
             idempotency_key=idempotency_key,

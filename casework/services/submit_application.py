@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import joinedload
+
 from casework.actors import Actor
 from casework.application_fields import validate_answers
 from casework.citizens import find_or_register_citizen
@@ -51,7 +53,10 @@ def submit_application(
         earlier = case_for_idempotency_key(session, idempotency_key)
         if isinstance(earlier, Application):
             return earlier
-        service = session.get(Service, service_id)
+        # Its agency (the country) and texts (the SMS) in the same query.
+        service = session.get(
+            Service, service_id, options=[joinedload(Service.agency), joinedload(Service.texts)]
+        )
         if service is None or not service.active:
             raise InvalidInput("service", N_("Choose a service from the list"))
         if channel not in service.channels and channel not in _ALWAYS_OPEN:
