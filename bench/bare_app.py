@@ -20,15 +20,15 @@ import secrets
 import redis
 from flask import Flask, request
 
+# The session store's own release: the lock is deleted only if it is still this hop's.
+from ussd.session_store import _RELEASE
+
 HOME = (
     "CON Thusa: how can we help?\n1 Apply for a service\n2 Track my cases\n"
     "3 Make a complaint\n4 Find a service\n5 Language\n6 Privacy notice"
 )
 PLAIN = {"Content-Type": "text/plain; charset=utf-8"}
 UNREADABLE = "END Sorry, we could not read that."
-_RELEASE = (
-    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
-)
 
 
 def create_app() -> Flask:
